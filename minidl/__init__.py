@@ -1,0 +1,45 @@
+"""minidl: a small deep-learning library on PyTorch tensors, with hand-written backward passes.
+
+It mirrors ``torch.nn`` / ``torch.optim`` (same names, state-dict layout and update rules) and
+never uses autograd.
+
+Example
+-------
+>>> import minidl, minidl.optim, minidl.data
+>>> x, y = minidl.data.disk(1000, seed=0)
+>>> model = minidl.Sequential(minidl.Linear(2, 25), minidl.ReLU(), minidl.Linear(25, 2))
+>>> loss_fn = minidl.CrossEntropyLoss()
+>>> opt = minidl.optim.SGD(model.parameters(), lr=0.1, momentum=0.2)
+>>> for xb, yb in minidl.data.BatchIterator(x, y, 100, seed=0):
+...     opt.zero_grad()
+...     loss = loss_fn(model(xb), yb)
+...     model.backward(loss_fn.backward())
+...     opt.step()
+"""
+
+from __future__ import annotations
+
+from . import data, init, optim
+from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from .layers import Linear
+from .losses import CrossEntropyLoss, MSELoss
+from .module import Module, Parameter, Sequential
+
+__all__ = [
+    "CrossEntropyLoss",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "MSELoss",
+    "Module",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Tanh",
+    "data",
+    "init",
+    "optim",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,106 @@
+"""Element-wise activations with hand-written derivatives.
+
+Each forward computes, when training, the local derivative ``d = f'(x)`` that backward needs,
+so backward is a single multiply ``grad_output * d``. In eval mode nothing is cached.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from .module import Module
+
+__all__ = ["Identity", "LeakyReLU", "ReLU", "Sigmoid", "Tanh"]
+
+
+class _Activation(Module):
+    """Shared backward: ``grad_input = grad_output * f'(x)``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deriv: torch.Tensor | None = None
+
+    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Return ``grad_output * f'(x)`` for the ``x`` of the last training forward."""
+        deriv = self._deriv
+        if deriv is None:
+            raise RuntimeError(f"{self!r}: backward called before forward (in training mode)")
+        return grad_output * deriv
+
+
+class ReLU(_Activation):
+    """``max(x, 0)``; derivative 1 where x > 0, else 0 (0 at x = 0, as torch)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply ReLU element-wise."""
+        y = torch.relu(x)
+        if self.training:
+            # sign(relu(x)) is exactly the 0/1 mask in one op, already in x's dtype.
+            self._deriv = torch.sign(y)
+        return y
+
+
+class Tanh(_Activation):
+    """``tanh(x)``; derivative ``1 - tanh(x)²``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._one: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply tanh element-wise."""
+        y = torch.tanh(x)
+        if self.training:
+            one = self._one
+            if one is None or one.dtype != y.dtype or one.device != y.device:
+                one = self._one = y.new_ones(())
+            self._deriv = torch.addcmul(one, y, y, value=-1.0)  # 1 - y*y in one op
+        return y
+
+
+class Sigmoid(_Activation):
+    """``1 / (1 + exp(-x))``; derivative ``s (1 - s)``."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the logistic sigmoid element-wise."""
+        y = torch.sigmoid(x)
+        if self.training:
+            self._deriv = torch.addcmul(y, y, y, value=-1.0)  # y - y*y = y (1 - y)
+        return y
+
+
+class LeakyReLU(_Activation):
+    """``x`` where x > 0, else ``negative_slope * x``.
+
+    Parameters
+    ----------
+    negative_slope : float
+        Slope for negative inputs (default 0.01, as torch).
+    """
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply leaky ReLU element-wise."""
+        positive = x > 0
+        y = torch.where(positive, x, x * self.negative_slope)
+        if self.training:
+            self._deriv = torch.where(positive, 1.0, self.negative_slope).to(x.dtype)
+        return y
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Identity(Module):
+    """Pass-through; backward returns its input gradient unchanged."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return ``x``."""
+        return x
+
+    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Return ``grad_output``."""
+        return grad_output

@@ -1,0 +1,251 @@
+"""Module, Parameter and Sequential: the containers of minidl.
+
+They mirror ``torch.nn`` (names, ``state_dict`` layout, ``repr``) but never use autograd:
+every module writes its own ``backward``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+
+import torch
+
+__all__ = ["Module", "Parameter", "Sequential"]
+
+
+class Parameter:
+    """A trainable tensor and its gradient.
+
+    Parameters
+    ----------
+    data : torch.Tensor
+        The value. It never requires grad: minidl computes gradients by hand.
+
+    Attributes
+    ----------
+    data : torch.Tensor
+        The value, updated in place by optimizers.
+    grad : torch.Tensor
+        The accumulated gradient, same shape as ``data``; zeros at creation, never ``None``.
+    """
+
+    __slots__ = ("data", "grad")
+
+    def __init__(self, data: torch.Tensor) -> None:
+        # detach() guards against a caller handing us a tensor that is part of an autograd graph.
+        self.data = data.detach()
+        self.grad = torch.zeros_like(self.data)
+
+    @property
+    def shape(self) -> torch.Size:
+        """The shape of ``data``."""
+        return self.data.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter containing:\n{self.data!r}"
+
+
+def _addindent(text: str, spaces: int) -> str:
+    # Same indentation rule as torch.nn.Module.__repr__ so nested reprs read identically.
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    pad = " " * spaces
+    return lines[0] + "\n" + "\n".join(pad + line for line in lines[1:])
+
+
+class Module:
+    """Base class of every layer, activation, loss and container.
+
+    Subclasses register parameters with :meth:`register_parameter` and children with
+    :meth:`add_module` (explicitly, so plain attribute writes on the hot path stay cheap),
+    implement :meth:`forward` and :meth:`backward`.
+    """
+
+    def __init__(self) -> None:
+        self._parameters: OrderedDict[str, Parameter | None] = OrderedDict()
+        self._modules: OrderedDict[str, Module] = OrderedDict()
+        self.training = True
+
+    # -- registration ---------------------------------------------------------------------
+    def register_parameter(self, name: str, param: Parameter | None) -> Parameter | None:
+        """Register ``param`` under ``name``, set it as an attribute and return it."""
+        self._parameters[name] = param
+        setattr(self, name, param)
+        return param
+
+    def add_module(self, name: str, module: Module) -> Module:
+        """Register a child module under ``name`` and return it."""
+        if not isinstance(module, Module):
+            raise TypeError(f"{type(module).__name__} is not a minidl Module")
+        self._modules[name] = module
+        return module
+
+    # -- computation ----------------------------------------------------------------------
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Compute the output for input ``x`` and cache what :meth:`backward` needs."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement forward")
+
+    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Accumulate parameter gradients and return the gradient with respect to the input."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement backward")
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return self.forward(x)
+
+    # -- parameters -----------------------------------------------------------------------
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs with torch.nn's dotted names (``"0.weight"``)."""
+        for name, param in self._parameters.items():
+            if param is not None:
+                yield prefix + name, param
+        for child_name, child in self._modules.items():
+            yield from child.named_parameters(prefix + child_name + ".")
+
+    def parameters(self) -> Iterator[Parameter]:
+        """Yield every parameter of this module and its children."""
+        for _, param in self.named_parameters():
+            yield param
+
+    def zero_grad(self) -> None:
+        """Set every parameter gradient to zero (in place)."""
+        for param in self.parameters():
+            param.grad.zero_()
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and its children; return ``self``."""
+        self.training = mode
+        for child in self._modules.values():
+            child.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode (no backward caches kept where a module can skip them)."""
+        return self.train(False)
+
+    def to(self, device: torch.device | str | None = None,
+           dtype: torch.dtype | None = None) -> Module:
+        """Move and/or cast every parameter (and its gradient); return ``self``.
+
+        Create optimizers *after* calling this, as with torch.nn.
+        """
+        for param in self.parameters():
+            data = param.data.to(device=device, dtype=dtype)
+            if data is not param.data:
+                param.data = data
+                param.grad = param.grad.to(device=device, dtype=dtype)
+        return self
+
+    # -- state ----------------------------------------------------------------------------
+    def state_dict(self) -> OrderedDict[str, torch.Tensor]:
+        """Return the parameters by name, sharing storage, in torch.nn's key layout."""
+        return OrderedDict((name, p.data) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state_dict: Mapping[str, torch.Tensor],
+                        strict: bool = True) -> tuple[list[str], list[str]]:
+        """Copy values from ``state_dict`` into the parameters (in place).
+
+        Parameters
+        ----------
+        state_dict : Mapping[str, torch.Tensor]
+            Tensors by name, e.g. from a torch.nn twin's ``state_dict()``.
+        strict : bool
+            When true, missing or unexpected keys raise ``RuntimeError``.
+
+        Returns
+        -------
+        (missing_keys, unexpected_keys)
+        """
+        own = dict(self.named_parameters())
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        errors = []
+        if strict and missing:
+            errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
+        if strict and unexpected:
+            errors.append("Unexpected key(s) in state_dict: "
+                          + ", ".join(f'"{k}"' for k in unexpected))
+        for name, param in own.items():
+            if name not in state_dict:
+                continue
+            value = state_dict[name]
+            if not isinstance(value, torch.Tensor):
+                errors.append(f'"{name}" is a {type(value).__name__}, not a tensor')
+            elif value.shape != param.data.shape:
+                errors.append(f'size mismatch for {name}: copying a param with shape '
+                              f'{tuple(value.shape)}, the shape in current model is '
+                              f'{tuple(param.data.shape)}')
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
+                               + "\n\t".join(errors))
+        for name, param in own.items():
+            if name in state_dict:
+                # In place: optimizers hold views of these tensors.
+                param.data.copy_(state_dict[name].detach())
+        return missing, unexpected
+
+    # -- repr -----------------------------------------------------------------------------
+    def extra_repr(self) -> str:
+        """Extra text shown between the parentheses of ``repr`` (like torch.nn)."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({key}): " + _addindent(repr(module), 2)
+                       for key, module in self._modules.items()]
+        lines = extra_lines + child_lines
+        body = ""
+        if lines:
+            if len(extra_lines) == 1 and not child_lines:
+                body = extra_lines[0]
+            else:
+                body = "\n  " + "\n  ".join(lines) + "\n"
+        return f"{type(self).__name__}({body})"
+
+
+class Sequential(Module):
+    """A chain of modules: forward in order, backward in reverse.
+
+    Children are named ``"0"``, ``"1"``, ... so state dicts match ``torch.nn.Sequential``.
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for index, module in enumerate(modules):
+            self.add_module(str(index), module)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        # Bound methods cached once: the training hot path then does no attribute lookups.
+        mods = list(self._modules.values())
+        self._forwards = tuple(m.forward for m in mods)
+        self._backwards = tuple(m.backward for m in reversed(mods))
+
+    def append(self, module: Module) -> Sequential:
+        """Append ``module`` at the end and return ``self``."""
+        self.add_module(str(len(self._modules)), module)
+        self._rebuild()
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int) -> Module:
+        return list(self._modules.values())[index]
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply every module in order."""
+        for forward in self._forwards:
+            x = forward(x)
+        return x
+
+    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Back-propagate through every module in reverse; return the input gradient."""
+        for backward in self._backwards:
+            grad_output = backward(grad_output)
+        return grad_output
