@@ -1,0 +1,127 @@
+"""Headless runs: ``python -m studio.cli --headless CONFIG.json --out DIR``.
+
+The CLI drives the same :func:`studio.core.train` generator as the GUI, prints one line per
+epoch and writes ``DIR/config.json`` (the effective spec) and ``DIR/curves.csv``.
+
+Exit codes: 0 done, 1 output could not be written, 2 bad config or arguments,
+3 training diverged, 130 interrupted (Ctrl+C; the partial curves are still written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from studio.core import (
+    DEVICES,
+    EpochReport,
+    RunSpec,
+    SpecError,
+    StudioIOError,
+    load_spec,
+    save_spec,
+    train,
+    write_curves_csv,
+)
+
+__all__ = ["EXIT_BAD_CONFIG", "EXIT_DIVERGED", "EXIT_INTERRUPTED", "EXIT_IO_ERROR", "EXIT_OK",
+           "PngWriter", "main"]
+
+EXIT_OK, EXIT_IO_ERROR, EXIT_BAD_CONFIG, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+#: ``png_writer(out_dir, reports, final_report, spec)``: the GUI package renders PNGs with it.
+PngWriter = Callable[[Path, Sequence[EpochReport], EpochReport, RunSpec], None]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m studio.cli",
+        description="Train a minidl-studio spec without the GUI and write its curves.")
+    parser.add_argument("--headless", metavar="CONFIG.json", required=True,
+                        help="spec file to train (as saved by the studio)")
+    parser.add_argument("--out", metavar="DIR", required=True,
+                        help="output directory (created if missing)")
+    parser.add_argument("--epochs", type=int, metavar="N", help="override the spec's epochs")
+    parser.add_argument("--device", choices=DEVICES, help="override the spec's device")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch progress lines")
+    return parser
+
+
+def _format(report: EpochReport, epochs: int) -> str:
+    width = len(str(epochs))
+    return (f"epoch {report.epoch:>{width}}/{epochs}  "
+            f"train_loss {report.train_loss:.4f}  test_loss {report.test_loss:.4f}  "
+            f"train_acc {report.train_acc:.4f}  test_acc {report.test_acc:.4f}  "
+            f"{report.steps_per_s:,.0f} steps/s")
+
+
+def _load(args: argparse.Namespace) -> RunSpec:
+    spec = load_spec(args.headless)
+    overrides = {}
+    if args.epochs is not None:
+        overrides["epochs"] = args.epochs
+    if args.device is not None:
+        overrides["device"] = args.device
+    try:
+        return dataclasses.replace(spec, **overrides)
+    except SpecError as exc:  # e.g. --epochs 0: name the option, not the JSON field
+        raise SpecError(f"--{exc.path}", exc.message) from None
+
+
+def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) -> int:
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed usage/help; keep main() returning
+        return int(exc.code or 0)
+    try:
+        spec = _load(args)
+        # The model and data are built here, eagerly: an unavailable device is a config error.
+        reports_iter = train(spec, grid_every=spec.epochs if png_writer else 0)
+    except (SpecError, StudioIOError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        save_spec(out / "config.json", spec)
+    except OSError as exc:
+        print(f"error: cannot write to {str(out)!r}: {exc}", file=sys.stderr)
+        return EXIT_IO_ERROR
+
+    reports: list[EpochReport] = []
+    code = EXIT_OK
+    try:
+        for report in reports_iter:
+            reports.append(report)
+            if not args.quiet:
+                print(_format(report, spec.epochs), flush=True)
+            if report.diverged:
+                print(f"error: {report.message}", file=sys.stderr)
+                code = EXIT_DIVERGED
+    except KeyboardInterrupt:
+        # The generator is abandoned between steps; what finished is still worth keeping.
+        print(f"interrupted after {len(reports)} epoch(s); writing partial curves",
+              file=sys.stderr)
+        code = EXIT_INTERRUPTED
+
+    try:
+        write_curves_csv(out / "curves.csv", reports)
+        if png_writer is not None and reports:
+            png_writer(out, reports, reports[-1], spec)
+    except OSError as exc:
+        print(f"error: cannot write to {str(out)!r}: {exc}", file=sys.stderr)
+        return EXIT_IO_ERROR
+    if code == EXIT_OK and not args.quiet and reports:
+        last = reports[-1]
+        print(f"done: {last.epoch} epochs in {last.elapsed_s:.2f} s, "
+              f"test_acc {last.test_acc:.4f}; wrote {out / 'curves.csv'}")
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
