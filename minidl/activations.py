@@ -33,10 +33,12 @@ class ReLU(_Activation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply ReLU element-wise."""
+        if x.requires_grad:  # a caller's autograd tensor must not pull us into a graph
+            x = x.detach()
         y = torch.relu(x)
-        if self.training:
-            # sign(relu(x)) is exactly the 0/1 mask in one op, already in x's dtype.
-            self._deriv = torch.sign(y)
+        # sign(relu(x)) is exactly the 0/1 mask in one op, already in x's dtype. In eval mode
+        # the cache is dropped so a later backward fails loudly instead of using stale values.
+        self._deriv = torch.sign(y) if self.training else None
         return y
 
 
@@ -49,12 +51,16 @@ class Tanh(_Activation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply tanh element-wise."""
+        if x.requires_grad:
+            x = x.detach()
         y = torch.tanh(x)
-        if self.training:
-            one = self._one
-            if one is None or one.dtype != y.dtype or one.device != y.device:
-                one = self._one = y.new_ones(())
-            self._deriv = torch.addcmul(one, y, y, value=-1.0)  # 1 - y*y in one op
+        if not self.training:
+            self._deriv = None
+            return y
+        one = self._one
+        if one is None or one.dtype is not y.dtype or one.device != y.device:
+            one = self._one = y.new_ones(())
+        self._deriv = torch.addcmul(one, y, y, value=-1.0)  # 1 - y*y in one op
         return y
 
 
@@ -63,9 +69,11 @@ class Sigmoid(_Activation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply the logistic sigmoid element-wise."""
+        if x.requires_grad:
+            x = x.detach()
         y = torch.sigmoid(x)
-        if self.training:
-            self._deriv = torch.addcmul(y, y, y, value=-1.0)  # y - y*y = y (1 - y)
+        # y - y*y = y (1 - y), in one op
+        self._deriv = torch.addcmul(y, y, y, value=-1.0) if self.training else None
         return y
 
 
@@ -84,10 +92,15 @@ class LeakyReLU(_Activation):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply leaky ReLU element-wise."""
+        if x.requires_grad:
+            x = x.detach()
         positive = x > 0
         y = torch.where(positive, x, x * self.negative_slope)
-        if self.training:
-            self._deriv = torch.where(positive, 1.0, self.negative_slope).to(x.dtype)
+        if not self.training:
+            self._deriv = None
+            return y
+        # Built in x's dtype: a float32 0.01 would be off by 2e-10 in a float64 model.
+        self._deriv = torch.full_like(x, self.negative_slope).masked_fill_(positive, 1.0)
         return y
 
     def extra_repr(self) -> str:

@@ -29,6 +29,8 @@ class MSELoss(_Loss):
         if output.shape != target.shape:
             raise ValueError(f"MSELoss: target shape {tuple(target.shape)} does not match output "
                              f"shape {tuple(output.shape)} (use minidl.data.one_hot for labels)")
+        if output.requires_grad or target.requires_grad:  # never join a caller's autograd graph
+            output, target = output.detach(), target.detach()
         diff = output - target
         self._diff = diff
         return diff.square().mean()
@@ -66,6 +68,8 @@ class CrossEntropyLoss(_Loss):
         if target.dtype is not torch.int64 or target.shape != shape[:1]:
             raise ValueError(f"CrossEntropyLoss: expected int64 class indices of shape "
                              f"({shape[0]},), got {target.dtype} {tuple(target.shape)}")
+        if output.requires_grad:  # never join a caller's autograd graph
+            output = output.detach()
         log_probs = torch.log_softmax(output, 1)
         index = target.view(-1, 1)
         self._log_probs, self._index = log_probs, index

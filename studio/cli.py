@@ -15,6 +15,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import torch
+
 from studio.core import (
     DEVICES,
     EpochReport,
@@ -47,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--epochs", type=int, metavar="N", help="override the spec's epochs")
     parser.add_argument("--device", choices=DEVICES, help="override the spec's device")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress lines")
+    parser.add_argument("--threads", type=int, default=1, metavar="N",
+                        help="torch CPU threads (default 1: fastest for these small networks)")
     return parser
 
 
@@ -77,6 +81,12 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage/help; keep main() returning
         return int(exc.code or 0)
+    if args.threads < 1:
+        print("error: --threads: must be >= 1", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    # Small matrices: a second thread only adds synchronisation, and on a 2-core machine it
+    # fights the GUI or a sibling process for a core (100x slower matmuls were seen).
+    torch.set_num_threads(args.threads)
     try:
         spec = _load(args)
         # The model and data are built here, eagerly: an unavailable device is a config error.

@@ -142,3 +142,18 @@ def test_python_dash_m(tmp_path: Path, config: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("epoch 1/1")
     assert json.loads((out / "config.json").read_text())["epochs"] == 1
+
+
+def test_threads_option_sets_torch_threads_and_rejects_zero(tmp_path: Path, config: Path,
+                                                            capsys) -> None:
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        assert cli.main(["--headless", str(config), "--out", str(tmp_path / "o"), "--quiet",
+                         "--threads", "1"]) == 0
+        assert torch.get_num_threads() == 1
+        assert cli.main(["--headless", str(config), "--out", str(tmp_path / "o"),
+                         "--threads", "0"]) == 2
+        assert "--threads" in capsys.readouterr().err
+    finally:
+        torch.set_num_threads(before)
