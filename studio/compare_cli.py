@@ -1,0 +1,123 @@
+"""``minidl-studio compare``: run the minidl vs torch.nn experiment headless.
+
+Prints progress (stderr) and the table (stdout), and writes ``table.csv``, ``table.md``,
+``curves.csv``, ``results.json`` (and band-plot PNGs through ``png_writer``) to ``--out``.
+Qt-free: the PNG writer is injected by the launcher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from studio.core import report
+from studio.core.experiment import (
+    CONFIG_KEYS,
+    MAX_RUNS,
+    ExperimentError,
+    ExperimentResult,
+    RunResult,
+    make_config,
+    run_experiment,
+)
+from studio.core.spec import SpecError
+from studio.core.twin import TwinError
+
+__all__ = ["main"]
+
+PngWriter = Callable[[Path, ExperimentResult], Sequence[Path]]
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)  # main() returns 2 instead of argparse exiting
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="minidl-studio compare",
+                description="Train minidl and torch.nn side by side over N seeds and compare.")
+    p.add_argument("--runs", type=int, default=20, help=f"runs per configuration (1..{MAX_RUNS})")
+    p.add_argument("--epochs", type=int, default=200, help="epochs per run (default 200)")
+    p.add_argument("--configs", default=",".join(CONFIG_KEYS),
+                   help=f"comma-separated, from {','.join(CONFIG_KEYS)}")
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes (1 = in this process)")
+    p.add_argument("--seed", type=int, default=0, help="base seed: run i uses seed + i")
+    p.add_argument("--out", default="compare_out", help="output folder (default compare_out)")
+    p.add_argument("--rerun", metavar="RESULTS_JSON",
+                   help="repeat the experiment recorded in a results.json (ignores "
+                        "--runs/--epochs/--configs/--seed)")
+    p.add_argument("--quiet", action="store_true", help="no per-run progress lines")
+    return p
+
+
+def _configs(args: argparse.Namespace):
+    if args.rerun:
+        old = report.load_results(args.rerun)
+        return old.configs, old.n_runs, old.base_seed
+    keys = [k.strip() for k in args.configs.split(",") if k.strip()]
+    if not keys:
+        raise ExperimentError("no configuration chosen: pass --configs with at least one of "
+                              + ",".join(CONFIG_KEYS))
+    if not 1 <= args.epochs <= 100_000:
+        raise ExperimentError(f"--epochs must be in [1, 100000], got {args.epochs}")
+    if not 0 <= args.seed <= 2**40:
+        raise ExperimentError(f"--seed must be in [0, 2**40], got {args.seed}")
+    return tuple(make_config(k, args.epochs) for k in dict.fromkeys(keys)), args.runs, args.seed
+
+
+def main(argv: Sequence[str] | None = None, *, png_writer: PngWriter | None = None) -> int:
+    """Run the comparison; return 0 (done), 1 (cannot write), 2 (bad input), 130 (Ctrl+C)."""
+    try:
+        args = _parser().parse_args(list(argv) if argv is not None else None)
+        configs, n_runs, base_seed = _configs(args)
+        if not 1 <= n_runs <= MAX_RUNS:  # checked here too so nothing starts for bad N
+            raise ExperimentError(f"--runs must be between 1 and {MAX_RUNS}, got {n_runs}")
+    except (_UsageError, ExperimentError, TwinError, SpecError, ValueError) as exc:
+        print(f"minidl-studio compare: error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    total = n_runs * len(configs) * 2
+    print(f"Comparing minidl with torch.nn: {n_runs} runs x {len(configs)} configs x 2 "
+          f"frameworks = {total} runs on {args.workers} process(es)", file=sys.stderr)
+    start = time.perf_counter()
+
+    def progress(r: RunResult, done: int, n: int) -> None:
+        if not args.quiet:
+            state = " DIVERGED" if r.diverged else ""
+            print(f"[{done:>{len(str(n))}}/{n}] {r.config:<8} {r.framework:<8} seed {r.seed:<4} "
+                  f"test acc {r.final('test_acc'):.3f}  {r.train_time_s:.2f}s{state}",
+                  file=sys.stderr, flush=True)
+
+    try:
+        exp = run_experiment(configs, n_runs, base_seed=base_seed, workers=args.workers,
+                             on_result=progress)
+    except (ExperimentError, TwinError) as exc:
+        print(f"minidl-studio compare: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # pragma: no cover - interactive only
+        print("minidl-studio compare: interrupted, nothing written", file=sys.stderr)
+        return 130
+    try:  # files first: a closed stdout (| head) must not lose them
+        written = report.write_outputs(out, exp)
+        if png_writer is not None:
+            written += list(png_writer(out, exp))
+    except OSError as exc:
+        print(f"minidl-studio compare: cannot write to {out}: {exc}", file=sys.stderr)
+        return 1
+    print(report.markdown_table(exp), flush=True)
+    print(f"Wall time {time.perf_counter() - start:.1f} s; wrote "
+          + ", ".join(str(p) for p in written), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":  # python -m studio.compare_cli
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Exports of a compare experiment: PNG band plots (offscreen-capable) plus the core files.
+
+``png_writer(out_dir, results)`` is what the headless ``compare`` command is given; the window's
+Export… button calls :func:`export_experiment` with a folder from :func:`choose_directory`
+(kept separate and tiny so tests can monkeypatch it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from studio.core.experiment import ExperimentResult
+from studio.core.report import write_outputs
+
+__all__ = ["choose_directory", "export_experiment", "png_writer"]
+
+
+def _ensure_app():
+    # A headless caller may have no QApplication (and no display): make an offscreen one.
+    if "DISPLAY" not in os.environ and "WAYLAND_DISPLAY" not in os.environ:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Path]:
+    """Render the band plots of every configuration to ``bands_<label>.png`` in ``out_dir``.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
+    app = _ensure_app()
+    import pyqtgraph.exporters as exporters
+    from PySide6.QtCore import QRectF
+
+    from .compare_plots import BandPlots
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for config in results.configs:
+        view = BandPlots()
+        view.resize(1200, 800)
+        view.show_result(results, config.label)
+        view.title.setText(f"{config.title}: minidl (red) vs torch.nn (blue, dashed), "
+                         f"mean ± std over {results.n_runs} runs"
+                         + (" (partial)" if results.partial else ""))
+        # Not shown, so nothing sizes the layout: give it the page size, then let it settle.
+        view.ci.setGeometry(QRectF(0, 0, 1200, 800))
+        app.processEvents()
+        path = out / f"bands_{config.label}.png"
+        exporter = exporters.ImageExporter(view.scene())
+        exporter.parameters()["width"] = 1200
+        exporter.export(str(path))
+        view.close()
+        view.deleteLater()
+        written.append(path)
+    return written
+
+
+def export_experiment(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Path]:
+    """Write table CSV/Markdown, curves CSV, results JSON and the PNGs to ``out_dir``."""
+    return write_outputs(out_dir, results) + png_writer(out_dir, results)
+
+
+def choose_directory(parent=None) -> str | None:
+    """Ask for an output folder; ``None`` when cancelled."""
+    from PySide6.QtWidgets import QFileDialog
+
+    path = QFileDialog.getExistingDirectory(parent, "Export comparison to folder")
+    return path or None

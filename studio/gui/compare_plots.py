@@ -1,0 +1,231 @@
+"""Plots of the "Compare with torch.nn" window: twin-run curves and experiment bands.
+
+Views only: they draw frozen reports/results handed to them and hold no training logic.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core.experiment import FRAMEWORKS, ExperimentResult
+from studio.core.report import METRICS, bands, comparisons, table_rows
+from studio.core.twin import TwinReport
+
+__all__ = ["COLORS", "BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button",
+           "draw_bands", "spin"]
+
+#: Seed A's Figure 2 colours: minidl red, torch.nn blue.
+COLORS = {"minidl": (220, 50, 47), "torch.nn": (38, 139, 210)}
+_TITLES = {"train_loss": "Train loss (per-sample mean)", "test_loss": "Test loss",
+           "train_acc": "Train accuracy", "test_acc": "Test accuracy"}
+
+
+def draw_bands(plot: pg.PlotItem, exp: ExperimentResult, config: str, metric: str) -> None:
+    """Draw mean ± std of ``metric`` per framework for ``config`` on ``plot`` (cleared first)."""
+    plot.clear()
+    plot.setTitle(_TITLES[metric])
+    for fw in FRAMEWORKS:
+        epochs, mean, std = bands(exp, config, fw, metric)
+        if not len(epochs):
+            continue
+        color = COLORS[fw]
+        upper = pg.PlotDataItem(epochs, mean + std, pen=pg.mkPen(color + (60,)))
+        lower = pg.PlotDataItem(epochs, mean - std, pen=pg.mkPen(color + (60,)))
+        plot.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(color + (50,))))
+        plot.addItem(upper)
+        plot.addItem(lower)
+        # Dashed torch.nn mean: the curves usually coincide and both must stay visible.
+        style = {"width": 2} if fw == "minidl" else {"width": 2, "style": pg.QtCore.Qt.DashLine}
+        plot.plot(epochs, mean, pen=pg.mkPen(color, **style), name=f"{fw} mean ± std")
+
+
+class BandPlots(pg.GraphicsLayoutWidget):
+    """2×2 band plots (train/test loss, train/test accuracy) of one configuration."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("band_plots")
+        self.title = self.addLabel("", row=0, col=0, colspan=2)
+        self.plots: dict[str, pg.PlotItem] = {}
+        for i, metric in enumerate(METRICS):
+            plot = self.addPlot(row=1 + i // 2, col=i % 2)
+            plot.showGrid(x=True, y=True, alpha=0.2)
+            plot.setLabel("bottom", "epoch")
+            if i == 0:
+                plot.addLegend(offset=(-10, 10))
+            self.plots[metric] = plot
+
+    def show_result(self, exp: ExperimentResult, config: str) -> None:
+        """Redraw all four plots for ``config``."""
+        for metric, plot in self.plots.items():
+            draw_bands(plot, exp, config, metric)
+
+
+class TwinPlots(QWidget):
+    """Both loss curves, the log-scale drift (max|Δw|, relative grad diff) and the map of
+    points where the two models' predicted classes disagree.
+
+    Reports are buffered by :meth:`add` and drawn by a fixed-rate timer (throttle drawing,
+    not data).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = pg.GraphicsLayoutWidget()
+        self._layout.setObjectName("twin_plots")
+        QVBoxLayout(self).addWidget(self._layout)
+        self.loss_plot = self._layout.addPlot(row=0, col=0, title="Loss (per-sample mean)")
+        self.loss_plot.addLegend(offset=(-10, 10))
+        self.diff_plot = self._layout.addPlot(row=0, col=1, title="minidl vs torch.nn drift")
+        self.diff_plot.setLogMode(y=True)
+        self.diff_plot.addLegend(offset=(-10, 10))
+        self.map_plot = self._layout.addPlot(row=1, col=0, colspan=2,
+                                             title="Where the predicted classes differ")
+        self.map_plot.setAspectLocked(True)
+        for plot in (self.loss_plot, self.diff_plot):
+            plot.setLabel("bottom", "epoch")
+            plot.showGrid(x=True, y=True, alpha=0.2)
+        dash = pg.QtCore.Qt.DashLine
+        pens = {"minidl train": pg.mkPen(COLORS["minidl"], width=2),
+                "minidl test": pg.mkPen(COLORS["minidl"], width=1),
+                "torch.nn train": pg.mkPen(COLORS["torch.nn"], width=2, style=dash),
+                "torch.nn test": pg.mkPen(COLORS["torch.nn"], width=1, style=dash)}
+        self.curves = {name: self.loss_plot.plot(name=name, pen=pen) for name, pen in pens.items()}
+        self.curves["max |Δw|"] = self.diff_plot.plot(name="max |Δw|", pen=pg.mkPen("y", width=2))
+        self.curves["rel grad diff"] = self.diff_plot.plot(name="‖Δg‖/‖g‖", pen=pg.mkPen("c"))
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setRect(0, 0, 1, 1)
+        self.map_plot.addItem(self.image)
+        self.reports: list[TwinReport] = []
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._timer.start()
+
+    def clear(self) -> None:
+        """Forget every report and blank the plots."""
+        self.reports.clear()
+        self._dirty = True
+        self.image.clear()
+        self.refresh()
+
+    def add(self, report: TwinReport) -> None:
+        """Buffer one report; drawn on the next timer tick."""
+        self.reports.append(report)
+        self._dirty = True
+
+    def _on_timer_timeout(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw now from the buffered reports."""
+        self._dirty = False
+        rs = self.reports
+        epochs = np.array([r.epoch for r in rs], dtype=float)
+        series = {"minidl train": [r.minidl_train_loss for r in rs],
+                  "minidl test": [r.minidl_test_loss for r in rs],
+                  "torch.nn train": [r.torch_train_loss for r in rs],
+                  "torch.nn test": [r.torch_test_loss for r in rs],
+                  # Log axes cannot show 0 (exact agreement): floor at the float64 resolution.
+                  "max |Δw|": [max(r.max_abs_weight_diff, 1e-17) for r in rs],
+                  "rel grad diff": [max(r.rel_grad_diff, 1e-17)
+                                    if not math.isnan(r.rel_grad_diff) else 1e-17 for r in rs]}
+        for name, values in series.items():
+            self.curves[name].setData(epochs, np.asarray(values, dtype=float))
+        if rs:
+            grid = rs[-1].disagreement.astype(np.float32)
+            self.image.setImage(grid, levels=(0.0, 1.0))
+            self.image.setRect(0, 0, 1, 1)
+
+
+class ResultsTable(QTableWidget):
+    """Seed A's table, one row per configuration × framework, with the verdict and time ratio."""
+
+    HEADERS = ("Config", "Module", "loss train (std)", "loss test (std)", "acc train % (std)",
+               "acc test % (std)", "median time s", "runs", "verdict (test loss)",
+               "time minidl/torch")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(self.HEADERS), parent)
+        self.setObjectName("results_table")
+        self.setHorizontalHeaderLabels(list(self.HEADERS))
+
+    def show_result(self, exp: ExperimentResult) -> None:
+        """Refill from ``exp`` (partial results are fine)."""
+        rows, comps = table_rows(exp), {c.config: c for c in comparisons(exp)}
+        self.setRowCount(len(rows))
+        for i, row in enumerate(rows):
+            comp, m = comps[row.config], row.metrics
+            cells = [row.config, row.name]
+            for key, fmt in (("train_loss", ".4g"), ("test_loss", ".4g"), ("train_acc", ".2f"),
+                             ("test_acc", ".2f")):
+                cells.append(f"{m[key].mean:{fmt}} ({m[key].std:.2g})" if m[key].n else "-")
+            cells += [f"{row.time_median_s:.3f}",
+                      f"{row.n_ok}" + (f" (+{row.n_diverged} diverged)" if row.n_diverged else ""),
+                      comp.verdicts["test_loss"].text, f"{comp.time_ratio:.2f}x"]
+            for j, text in enumerate(cells):
+                self.setItem(i, j, QTableWidgetItem(text))
+
+
+def button(text: str, name: str) -> QPushButton:
+    """A push button with an objectName and an accessible name."""
+    widget = QPushButton(text)
+    widget.setObjectName(name)
+    widget.setAccessibleName(text)
+    return widget
+
+
+class TwinPanel(QWidget):
+    """The "Twin run" tab: dtype choice, Start/Stop, a status line and :class:`TwinPlots`.
+
+    A view: the window connects the buttons and feeds the plots.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.dtype_combo = QComboBox()
+        self.dtype_combo.setObjectName("twin_dtype_combo")
+        self.dtype_combo.setAccessibleName("dtype")
+        self.dtype_combo.addItems(["float64", "float32"])
+        self.dtype_combo.setToolTip("float64: the twins agree to ~1e-15; float32: they drift")
+        self.start_button = button("Start", "twin_start_button")
+        self.stop_button = button("Stop", "twin_stop_button")
+        self.stop_button.setEnabled(False)
+        self.status = QLabel("Trains the current network and its torch.nn twin "
+                             "(same weights, same batches).")
+        self.status.setObjectName("twin_status_label")
+        self.plots = TwinPlots()
+        row = QHBoxLayout()
+        for w in (QLabel("dtype"), self.dtype_combo, self.start_button, self.stop_button,
+                  self.status):
+            row.addWidget(w)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.plots, 1)
+
+
+def spin(name: str, lo: int, hi: int, value: int) -> QSpinBox:
+    """An integer spin box with an objectName."""
+    box = QSpinBox()
+    box.setObjectName(name)
+    box.setRange(lo, hi)
+    box.setValue(value)
+    return box

@@ -1,0 +1,85 @@
+"""The "Compare with torch.nn" window drives a twin run and a small experiment end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("pytestqt")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from studio.core.spec import RunSpec  # noqa: E402
+from studio.gui import compare_export  # noqa: E402
+from studio.gui.compare_window import CompareWindow  # noqa: E402
+
+
+@pytest.fixture
+def window(qtbot):
+    w = CompareWindow(RunSpec(epochs=3))
+    qtbot.addWidget(w)
+    yield w
+    # A test must not leave a worker thread running.
+    assert w.stop_all(5000)
+    qtbot.waitUntil(lambda: not w.is_running(), timeout=5000)
+
+
+def _small(w: CompareWindow, runs: int, epochs: int) -> None:
+    w.runs_spin.setValue(runs)
+    w.epochs_spin.setValue(epochs)
+    w.workers_spin.setValue(1)
+    for key, check in w.config_checks.items():
+        check.setChecked(key in ("ce-sgd", "mse-mom"))
+
+
+def test_experiment_runs_end_to_end_and_exports(window, qtbot, tmp_path, monkeypatch) -> None:
+    _small(window, runs=2, epochs=3)
+    qtbot.mouseClick(window.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=60_000)
+    exp = window.result
+    assert not exp.partial and len(exp.results) == 8
+    assert window.progress.value() == 8
+    assert window.table.rowCount() == 4
+    assert window.table.item(0, 1).text() == "minidl"
+    assert "no significant difference" in window.table.item(0, 8).text()
+    assert window.run_button.isEnabled() and window.export_button.isEnabled()
+    monkeypatch.setattr(compare_export, "choose_directory", lambda parent=None: str(tmp_path))
+    qtbot.mouseClick(window.export_button, Qt.LeftButton)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "table.md" in names and "bands_ce-sgd.png" in names and "results.json" in names
+
+
+def test_cancel_marks_partial(window, qtbot) -> None:
+    _small(window, runs=200, epochs=20)
+    qtbot.mouseClick(window.run_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.progress.value() >= 2, timeout=30_000)
+    qtbot.mouseClick(window.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.result is not None, timeout=30_000)
+    assert window.result.partial and 2 <= len(window.result.results) < 800
+    assert "PARTIAL" in window.status.text()
+
+
+def test_no_configuration_disables_run(window) -> None:
+    for check in window.config_checks.values():
+        check.setChecked(False)
+    assert not window.run_button.isEnabled()
+    assert "at least one" in window.status.text()
+    assert window.runs_spin.maximum() == 1000 and window.runs_spin.minimum() == 1
+
+
+@pytest.mark.parametrize("dtype, bound", [("float64", 1e-12), ("float32", 1e-3)])
+def test_twin_run_shows_drift(window, qtbot, dtype, bound) -> None:
+    window.dtype_combo.setCurrentText(dtype)
+    qtbot.mouseClick(window.twin_start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "Finished" in window.twin_status.text(), timeout=30_000)
+    reports = window.twin_plots.reports
+    assert len(reports) == 3 and max(r.max_abs_weight_diff for r in reports) < bound
+    assert window.twin_plots.image.image.shape == (48, 48)
+
+
+def test_closing_stops_a_long_twin_run(qtbot) -> None:
+    w = CompareWindow(RunSpec(epochs=100_000))
+    qtbot.addWidget(w)
+    qtbot.mouseClick(w.twin_start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: len(w.twin_plots.reports) >= 1, timeout=30_000)
+    w.close()
+    qtbot.waitUntil(lambda: not w.is_running(), timeout=5000)
