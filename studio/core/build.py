@@ -7,6 +7,7 @@ weights (a ``torch.Generator`` seeded with ``spec.seed``) and the same data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import torch
 
@@ -69,14 +70,18 @@ def build_loss(spec: RunSpec) -> minidl.Module:
     return minidl.CrossEntropyLoss() if spec.loss == "cross_entropy" else minidl.MSELoss()
 
 
-def build_optimizer(spec: RunSpec, params) -> minidl.optim.Optimizer:
-    """Return the optimiser over ``params``; create it after the model is on its device."""
+def build_optimizer(spec: RunSpec, params, optim: ModuleType = minidl.optim):
+    """Return the optimiser over ``params``; create it after the model is on its device.
+
+    ``optim`` is ``minidl.optim`` or ``torch.optim``: minidl mirrors torch's signatures, so the
+    torch.nn twin gets its optimiser from the same code.
+    """
     opt = spec.optimizer
     if opt.name == "adam":
-        return minidl.optim.Adam(params, lr=opt.lr, betas=(opt.beta1, opt.beta2), eps=opt.eps,
-                                 weight_decay=opt.weight_decay)
-    return minidl.optim.SGD(params, lr=opt.lr, momentum=opt.momentum, dampening=opt.dampening,
-                            weight_decay=opt.weight_decay, nesterov=opt.nesterov)
+        return optim.Adam(params, lr=opt.lr, betas=(opt.beta1, opt.beta2), eps=opt.eps,
+                          weight_decay=opt.weight_decay)
+    return optim.SGD(params, lr=opt.lr, momentum=opt.momentum, dampening=opt.dampening,
+                     weight_decay=opt.weight_decay, nesterov=opt.nesterov)
 
 
 def targets_for(loss_name: str, y: torch.Tensor,

@@ -96,12 +96,7 @@ def torch_loss(spec: RunSpec) -> nn.Module:
 def torch_optimizer(spec: RunSpec, params) -> torch.optim.Optimizer:
     """The ``torch.optim`` optimiser with the spec's settings (the counterpart of
     :func:`~studio.core.build.build_optimizer`)."""
-    opt = spec.optimizer
-    if opt.name == "adam":
-        return torch.optim.Adam(params, lr=opt.lr, betas=(opt.beta1, opt.beta2), eps=opt.eps,
-                                weight_decay=opt.weight_decay)
-    return torch.optim.SGD(params, lr=opt.lr, momentum=opt.momentum, dampening=opt.dampening,
-                           weight_decay=opt.weight_decay, nesterov=opt.nesterov)
+    return build_optimizer(spec, params, torch.optim)
 
 
 @dataclass(frozen=True, eq=False)
