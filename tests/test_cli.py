@@ -18,15 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL = RunSpec(layers=(LayerSpec(6),), epochs=4, name="small")
 
 
-@pytest.fixture(autouse=True)
-def _one_torch_thread():
-    # Tiny models: intra-op threads only add contention (see tests/core/conftest.py).
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 @pytest.fixture
 def config(tmp_path: Path) -> Path:
     path = tmp_path / "config_in.json"

@@ -1,0 +1,75 @@
+"""``minidl-studio`` / ``python -m studio``: the GUI, or ``--headless`` training runs.
+
+Usage::
+
+    minidl-studio [FILE.json]
+    minidl-studio --headless CONFIG.json --out DIR [--epochs N] [--device cpu|cuda] [--quiet]
+    minidl-studio compare [--runs 20] [--epochs 200] [--configs ce-sgd,ce-mom,mse-sgd,mse-mom]
+                          [--workers 2] [--seed 0] [--out DIR] [--rerun results.json] [--quiet]
+
+The headless and compare paths need no display: it selects Qt's offscreen platform before Qt is imported
+(only to render ``curves.png`` and ``region.png``), and without PySide6 it still trains and
+writes the CSV.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+__all__ = ["main"]
+
+
+def _offscreen_if_no_display() -> None:
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def _headless(argv: list[str]) -> int:
+    _offscreen_if_no_display()
+    from studio import cli
+
+    try:
+        from studio.gui.export import png_writer
+    except ImportError as exc:  # the GUI extra is optional for headless runs
+        print(f"note: PNG output disabled ({exc.name or exc} is not installed); "
+              "writing config.json and curves.csv only", file=sys.stderr)
+        png_writer = None
+    return cli.main(argv, png_writer=png_writer)
+
+
+def _compare(argv: list[str]) -> int:
+    _offscreen_if_no_display()
+    from studio import compare_cli
+
+    try:
+        from studio.gui.compare_export import png_writer
+    except ImportError as exc:
+        print(f"note: PNG output disabled ({exc.name or exc} is not installed)", file=sys.stderr)
+        png_writer = None
+    return compare_cli.main(argv, png_writer=png_writer)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the launcher with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["compare"]:
+        return _compare(args[1:])
+    if "--headless" in args:
+        return _headless(args)
+    if any(a in ("-h", "--help") for a in args):
+        usage = __doc__.split("\n\n")[2]  # the indented usage block of this docstring
+        print("usage:\n" + usage)
+        return 0
+    try:
+        from studio.app import main as gui_main
+    except ImportError as exc:
+        print(f"error: the GUI needs PySide6 and pyqtgraph ({exc}); "
+              "install minidl-studio[gui] or use --headless", file=sys.stderr)
+        return 2
+    return gui_main([a for a in args if not a.startswith("-")])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

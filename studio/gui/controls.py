@@ -1,0 +1,92 @@
+"""Run controls: Start, Pause/Resume, Step, Stop, Reset, and the progress read-out.
+
+:class:`RunControls` is a view of a :class:`~studio.gui.run_controller.RunController`: the
+buttons call its commands and enable themselves from its state; the progress bar and labels
+are updated by :meth:`RunControls.refresh` from the window's frame timer, not per epoch.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from studio.gui.run_controller import RunController, RunState
+
+__all__ = ["RunControls"]
+
+
+class RunControls(QWidget):
+    """Buttons and progress for one :class:`RunController`.
+
+    Parameters
+    ----------
+    controller : RunController
+        The run the buttons drive.
+    parent : QWidget, optional
+        Qt parent.
+    """
+
+    def __init__(self, controller: RunController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self.start_button = self._button("start_button", "Start", "Train a fresh run (F5)",
+                                         controller.start)
+        self.pause_button = self._button("pause_button", "Pause", "Pause or resume (F6)",
+                                         controller.toggle_pause)
+        self.step_button = self._button("step_button", "Step", "Train exactly one epoch (F10)",
+                                        controller.step)
+        self.stop_button = self._button("stop_button", "Stop",
+                                        "End the run; the curves stay (Shift+F5)", controller.stop)
+        self.reset_button = self._button("reset_button", "Reset",
+                                         "Clear the curves; Start replays the same run (Ctrl+R)",
+                                         controller.reset)
+        self.progress_bar = QProgressBar(objectName="progress_bar")
+        self.progress_bar.setAccessibleName("Training progress")
+        self.progress_bar.setMinimumWidth(160)
+        self.progress_bar.setFormat("epoch %v / %m")
+        self.stats_label = QLabel("", objectName="stats_label")
+        self.stats_label.setAccessibleName("Elapsed time and throughput")
+        sample = "0000.0 s · 000,000 steps/s · test acc 0.000"
+        self.stats_label.setMinimumWidth(self.stats_label.fontMetrics().horizontalAdvance(sample))
+
+        layout = QHBoxLayout(self)
+        for button in (self.start_button, self.pause_button, self.step_button,
+                       self.stop_button, self.reset_button):
+            layout.addWidget(button)
+        layout.addSpacing(12)
+        layout.addWidget(self.progress_bar, 1)
+        layout.addWidget(self.stats_label)
+        controller.state_changed.connect(self._on_controller_state_changed)
+        self._on_controller_state_changed(controller.state)
+        self.refresh()
+
+    def _button(self, name: str, text: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text, objectName=name, toolTip=tip)
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        return button
+
+    def refresh(self) -> None:
+        """Show the newest report's epoch, elapsed time and steps/s."""
+        controller = self._controller
+        spec = controller.spec
+        self.progress_bar.setMaximum(spec.epochs if spec is not None else 1)
+        if not controller.reports:
+            self.progress_bar.setValue(0)
+            self.stats_label.setText("0.0 s · 0 steps/s")
+            return
+        last = controller.reports[-1]
+        self.progress_bar.setValue(last.epoch)
+        self.stats_label.setText(f"{last.elapsed_s:.1f} s · "
+                                 f"{last.steps_per_s:,.0f} steps/s · "
+                                 f"test acc {last.test_acc:.3f}")
+
+    def _on_controller_state_changed(self, state: RunState) -> None:
+        active = state in (RunState.RUNNING, RunState.PAUSED)
+        self.start_button.setEnabled(state in (RunState.IDLE, RunState.ENDED))
+        self.pause_button.setEnabled(active)
+        self.pause_button.setText("Resume" if state == RunState.PAUSED else "Pause")
+        self.pause_button.setAccessibleName(self.pause_button.text())
+        self.step_button.setEnabled(state in (RunState.IDLE, RunState.ENDED, RunState.PAUSED))
+        self.stop_button.setEnabled(active)
+        self.reset_button.setEnabled(state != RunState.IDLE or bool(self._controller.reports))
+        self.refresh()

@@ -1,0 +1,299 @@
+"""The studio's main window: editors on the left, run controls and plots in the centre.
+
+The window is wiring: a :class:`SpecModel` (what to train), a :class:`RunController` (the run),
+views of both, the menus, and file handling. Plots redraw from one fixed-rate frame timer
+only when new reports arrived.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QMainWindow,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
+from studio.gui import dialogs, export
+from studio.gui.architecture_view import ArchitectureSummary
+from studio.gui.controls import RunControls
+from studio.gui.layer_stack import LayerStackWidget
+from studio.gui.menus import build_menus
+from studio.gui.plots import CurvesView, configure_pyqtgraph
+from studio.gui.recent import RecentFiles
+from studio.gui.region import DecisionRegionView
+from studio.gui.run_controller import RunController, RunState
+from studio.gui.settings_panel import SettingsPanel
+from studio.gui.spec_model import SpecModel
+
+__all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
+
+FRAME_INTERVAL_MS = 33  # ~30 Hz: smooth enough, and drawing never competes with training
+SHUTDOWN_TIMEOUT_MS = 5000
+_CSV_FILTER = "CSV files (*.csv);;All files (*)"
+_PNG_FILTER = "PNG images (*.png);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """The studio window, editing ``spec`` (default: the seed network).
+
+    Parameters
+    ----------
+    spec : RunSpec, optional
+        Initial setup; ``RunSpec()`` when omitted.
+    """
+
+    def __init__(self, spec: RunSpec | None = None) -> None:
+        super().__init__()
+        configure_pyqtgraph()
+        self.setObjectName("main_window")
+        self.current_path: Path | None = None
+        self._example_name: str | None = None
+        self.recent = RecentFiles()
+        self.spec_model = SpecModel(spec, parent=self)
+        self.controller = RunController(self.spec_model, parent=self)
+
+        self.layer_stack = LayerStackWidget(self.spec_model)
+        self.architecture = ArchitectureSummary(self.spec_model)
+        self.settings_panel = SettingsPanel(self.spec_model)
+        self.controls = RunControls(self.controller)
+        self.curves = CurvesView(self.controller)
+        self.region = DecisionRegionView(self.controller, self.spec_model)
+        self._build_layout()
+        self.actions = build_menus(self)
+
+        self._frame_timer = QTimer(self, interval=FRAME_INTERVAL_MS)
+        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
+        self.spec_model.dirty_changed.connect(self._on_model_dirty_changed)
+        self.controller.state_changed.connect(self._on_controller_state_changed)
+        self.controller.diverged.connect(self._on_controller_diverged)
+        self.controller.run_failed.connect(self._on_controller_run_failed)
+        self.controller.run_ended.connect(self._on_controller_run_ended)
+        self.controller.cleared.connect(self._on_frame_timer_timeout)
+        self._update_title()
+        self.statusBar().showMessage("Ready: press Start to train the network.")
+
+    def _build_layout(self) -> None:
+        editor = QWidget(objectName="editor_panel")
+        column = QVBoxLayout(editor)
+        for widget in (self.layer_stack, self.architecture, self.settings_panel):
+            column.addWidget(widget)
+        column.addStretch(1)
+        scroll = QScrollArea(objectName="editor_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(editor)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        dock = QDockWidget("Network and training", self, objectName="editor_dock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(scroll)
+        # Wide enough for the editors' own minimum: the scroll area only scrolls vertically.
+        dock.setMinimumWidth(editor.minimumSizeHint().width()
+                             + scroll.verticalScrollBar().sizeHint().width() + 8)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="plot_splitter")
+        splitter.addWidget(self.curves)
+        splitter.addWidget(self.region)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        centre = QWidget(objectName="centre_panel")
+        layout = QVBoxLayout(centre)
+        layout.addWidget(self.controls)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(centre)
+        self.resize(1280, 800)
+
+    # -- title and status -----------------------------------------------------------------
+    def display_name(self) -> str:
+        """The file name shown in the title (``untitled`` before the first save)."""
+        if self.current_path is not None:
+            return self.current_path.name
+        return f"{self._example_name} (example)" if self._example_name else "untitled"
+
+    def _update_title(self) -> None:
+        dirty = "*" if self.spec_model.is_dirty else ""
+        self.setWindowTitle(f"{self.display_name()}{dirty} — minidl-studio")
+
+    def _on_model_dirty_changed(self, _dirty: bool) -> None:
+        self._update_title()
+
+    # -- drawing --------------------------------------------------------------------------
+    def _on_frame_timer_timeout(self) -> None:
+        if self.controller.take_dirty():
+            self.curves.refresh()
+            self.region.refresh()
+            self.controls.refresh()
+
+    def _on_controller_state_changed(self, state: RunState) -> None:
+        if state in (RunState.RUNNING, RunState.PAUSED):
+            self._frame_timer.start()
+        else:
+            self._frame_timer.stop()
+            self._on_frame_timer_timeout()  # the last reports of the run
+        messages = {RunState.RUNNING: "Training…", RunState.STOPPING: "Stopping…"}
+        if state in messages:
+            self.statusBar().showMessage(messages[state])
+        elif state == RunState.PAUSED:
+            epoch = self.controller.reports[-1].epoch if self.controller.reports else 0
+            self.statusBar().showMessage(f"Paused after epoch {epoch}.")
+        elif state == RunState.IDLE:
+            self.statusBar().showMessage("Reset: Start replays the same seeded run.")
+
+    def _on_controller_run_ended(self, reason: str) -> None:
+        reports = self.controller.reports
+        last = reports[-1] if reports else None
+        summary = (f" after epoch {last.epoch} · test accuracy {last.test_acc:.3f}"
+                   if last is not None and not last.diverged else "")
+        text = {"done": "Finished", "stopped": "Stopped", "diverged": "Diverged",
+                "failed": "Failed"}.get(reason, reason)
+        self.statusBar().showMessage(f"{text}{summary}.")
+
+    def _on_controller_diverged(self, report: EpochReport) -> None:
+        dialogs.show_warning(self, "Training diverged",
+                             f"{report.message}\n\nThe curves so far are kept. "
+                             "Lower the learning rate and start again.")
+
+    def _on_controller_run_failed(self, message: str) -> None:
+        dialogs.show_error(self, "Training failed", message)
+
+    # -- files ----------------------------------------------------------------------------
+    def confirm_discard(self) -> bool:
+        """Ask to save unsaved changes; False when the user cancels (or saving failed)."""
+        if not self.spec_model.is_dirty:
+            return True
+        answer = dialogs.ask_save_changes(self, self.display_name())
+        if answer == "save":
+            return self.save_file()
+        return answer == "discard"
+
+    def _replace_spec(self, spec: RunSpec, path: Path | None, example: str | None = None) -> None:
+        self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
+        self.controller.reset()
+        self.current_path, self._example_name = path, example
+        self.spec_model.reset(spec)
+        self._update_title()
+
+    def new_file(self) -> None:
+        """File > New: the default seed network, untitled."""
+        if self.confirm_discard():
+            self._replace_spec(RunSpec(), None)
+            self.statusBar().showMessage("New setup.")
+
+    def open_file(self) -> None:
+        """File > Open…: ask for a spec file and open it."""
+        if not self.confirm_discard():
+            return
+        start = str(self.current_path.parent) if self.current_path else ""
+        path = dialogs.get_open_path(self, "Open run spec", start)
+        if path:
+            self.open_path(path, confirm=False)
+
+    def open_path(self, path: str | os.PathLike, *, confirm: bool = True) -> bool:
+        """Open the spec at ``path``; on a bad file show the error and change nothing."""
+        if confirm and not self.confirm_discard():
+            return False
+        try:
+            spec = load_spec(path)  # parse first: a bad file must not stop the current run
+        except (SpecError, StudioIOError) as exc:
+            dialogs.show_error(self, "Cannot open file", str(exc))
+            return False
+        self._replace_spec(spec, Path(path).resolve())
+        self.recent.add(path)
+        self.statusBar().showMessage(f"Opened {path}.")
+        return True
+
+    def open_example(self, path: Path) -> bool:
+        """Examples menu: load an example as a new untitled setup (Save asks where)."""
+        if not self.confirm_discard():
+            return False
+        try:
+            spec = load_spec(path)
+        except (SpecError, StudioIOError) as exc:
+            dialogs.show_error(self, "Cannot open example", str(exc))
+            return False
+        self._replace_spec(spec, None, example=Path(path).stem)
+        self.statusBar().showMessage(f"Loaded example {spec.name}.")
+        return True
+
+    def save_file(self) -> bool:
+        """File > Save (asks for a path the first time)."""
+        if self.current_path is None:
+            return self.save_file_as()
+        return self.save_to(self.current_path)
+
+    def save_file_as(self) -> bool:
+        """File > Save As…"""
+        default = str(self.current_path or f"{self._example_name or 'untitled'}.json")
+        path = dialogs.get_save_path(self, "Save run spec", default)
+        return bool(path) and self.save_to(path)
+
+    def save_to(self, path: str | os.PathLike) -> bool:
+        """Save the current spec to ``path`` atomically; show errors in a dialog."""
+        try:
+            save_spec(path, self.spec_model.spec)
+        except OSError as exc:
+            dialogs.show_error(self, "Cannot save file", str(exc))
+            return False
+        self.current_path, self._example_name = Path(path).resolve(), None
+        self.spec_model.mark_clean()
+        self.recent.add(path)
+        self._update_title()
+        self.statusBar().showMessage(f"Saved {path}.")
+        return True
+
+    def rebuild_recent_menu(self) -> None:
+        """Fill File > Open Recent from the remembered paths."""
+        self.recent_menu.clear()
+        for path in self.recent.paths():
+            action = self.recent_menu.addAction(path)
+            action.setEnabled(os.path.exists(path))
+            action.triggered.connect(lambda _checked=False, path=path: self.open_path(path))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none)").setEnabled(False)
+
+    # -- exports --------------------------------------------------------------------------
+    def _export(self, title: str, filter_: str, suffix: str, write) -> bool:
+        stem = self.current_path.stem if self.current_path else "minidl"
+        path = dialogs.get_save_path(self, title, f"{stem}{suffix}", filter_)
+        if not path:
+            return False
+        try:
+            write(path)
+        except OSError as exc:
+            dialogs.show_error(self, "Export failed", str(exc))
+            return False
+        self.statusBar().showMessage(f"Exported {path}.")
+        return True
+
+    def export_curves_png(self) -> bool:
+        """File > Export curves PNG…"""
+        return self._export("Export curves", _PNG_FILTER, "_curves.png",
+                            lambda p: export.export_curves_png(self.curves, p))
+
+    def export_curves_csv(self) -> bool:
+        """File > Export curves CSV…"""
+        return self._export("Export curves", _CSV_FILTER, "_curves.csv",
+                            lambda p: export.export_curves_csv(p, self.controller.reports))
+
+    def export_region_png(self) -> bool:
+        """File > Export decision region PNG…"""
+        return self._export("Export decision region", _PNG_FILTER, "_region.png",
+                            lambda p: export.export_region_png(self.region, p))
+
+    # -- closing --------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.confirm_discard():
+            event.ignore()
+            return
+        self._frame_timer.stop()
+        if not self.controller.shutdown(SHUTDOWN_TIMEOUT_MS):
+            self.statusBar().showMessage("Training did not stop in time.")
+        event.accept()

@@ -1,0 +1,99 @@
+"""The main window's menu bar: File, Edit, Run, Examples.
+
+Kept apart from :mod:`studio.gui.main_window` so the window reads as wiring; every action
+calls a method of the window or of its run controller, nothing here holds state.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from studio.core import SpecError, StudioIOError, load_spec
+
+__all__ = ["EXAMPLES_DIR", "build_menus", "example_files"]
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def example_files() -> list[tuple[str, Path]]:
+    """``(label, path)`` of each example spec, labelled with the spec's name."""
+    out = []
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
+        try:
+            label = load_spec(path).name
+        except (SpecError, StudioIOError):
+            continue  # a broken example should not break the menu
+        out.append((label, path))
+    return out
+
+
+def _action(window: QMainWindow, menu: QMenu, name: str, text: str, slot,
+            shortcut: QKeySequence | str | None = None) -> QAction:
+    action = QAction(text, window, objectName=f"{name}_action")
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    action.triggered.connect(slot)
+    menu.addAction(action)
+    return action
+
+
+def build_menus(window) -> dict[str, QAction]:
+    """Create the menu bar of ``window`` (a :class:`~studio.gui.main_window.MainWindow`).
+
+    Returns
+    -------
+    dict
+        The actions by name (``"save"``, ``"export_curves_csv"``, ``"undo"``...), for tests
+        and for enabling/disabling.
+    """
+    bar = window.menuBar()
+    actions: dict[str, QAction] = {}
+    file_menu = bar.addMenu("&File")
+    std = QKeySequence.StandardKey
+    for name, text, slot, key in (
+            ("new", "&New", window.new_file, std.New),
+            ("open", "&Open…", window.open_file, "Ctrl+O")):
+        actions[name] = _action(window, file_menu, name, text, slot, key)
+    window.recent_menu = file_menu.addMenu("Open &Recent")
+    window.recent_menu.setObjectName("recent_menu")
+    window.recent_menu.aboutToShow.connect(window.rebuild_recent_menu)
+    for name, text, slot, key in (
+            ("save", "&Save", window.save_file, "Ctrl+S"),
+            ("save_as", "Save &As…", window.save_file_as, "Ctrl+Shift+S")):
+        actions[name] = _action(window, file_menu, name, text, slot, key)
+    file_menu.addSeparator()
+    for name, text, slot in (
+            ("export_curves_png", "Export curves PNG…", window.export_curves_png),
+            ("export_curves_csv", "Export curves CSV…", window.export_curves_csv),
+            ("export_region_png", "Export decision region PNG…", window.export_region_png)):
+        actions[name] = _action(window, file_menu, name, text, slot)
+    file_menu.addSeparator()
+    actions["quit"] = _action(window, file_menu, "quit", "&Quit", window.close, "Ctrl+Q")
+
+    edit_menu = bar.addMenu("&Edit")
+    stack = window.spec_model.undo_stack
+    actions["undo"] = stack.createUndoAction(window, "&Undo")
+    actions["undo"].setShortcut(QKeySequence("Ctrl+Z"))
+    actions["redo"] = stack.createRedoAction(window, "&Redo")
+    actions["redo"].setShortcut(QKeySequence("Ctrl+Shift+Z"))
+    edit_menu.addActions([actions["undo"], actions["redo"]])
+
+    run_menu = bar.addMenu("&Run")
+    controller = window.controller
+    for name, text, slot, key in (
+            ("start", "&Start", controller.start, "F5"),
+            ("pause", "&Pause / Resume", controller.toggle_pause, "F6"),
+            ("step", "Step one &epoch", controller.step, "F10"),
+            ("stop", "S&top", controller.stop, "Shift+F5"),
+            ("reset", "&Reset", controller.reset, "Ctrl+R")):
+        actions[name] = _action(window, run_menu, name, text, slot, key)
+
+    examples_menu = bar.addMenu("E&xamples")
+    for i, (label, path) in enumerate(example_files()):
+        actions[f"example_{i}"] = _action(
+            window, examples_menu, f"example_{i}", label,
+            lambda _checked=False, path=path: window.open_example(path))
+    return actions

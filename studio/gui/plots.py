@@ -1,0 +1,181 @@
+"""Learning curves: loss (train/test, optional log scale) and accuracy (train/test).
+
+:class:`CurvesView` is a view of a :class:`~studio.gui.run_controller.RunController`. Each
+curve is created once; :meth:`CurvesView.refresh` (called by the window's fixed-rate frame
+timer when new reports arrived) appends only the new epochs and calls ``setData``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from studio.core import EpochReport
+
+__all__ = ["TEST_COLOR", "TRAIN_COLOR", "CurvesView", "configure_pyqtgraph"]
+
+TRAIN_COLOR = "#1f77b4"
+TEST_COLOR = "#ff7f0e"
+_FIELDS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+
+
+def configure_pyqtgraph() -> None:
+    """Global pyqtgraph look shared by the window and the headless PNG writer."""
+    pg.setConfigOptions(background="w", foreground="#222222", antialias=True)
+
+
+class _Columns:
+    """Growable float64 columns of the report fields (amortised O(1) append)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._data = np.empty((len(_FIELDS), 256))
+
+    def clear(self) -> None:
+        self.n = 0
+
+    def extend(self, reports: list[EpochReport]) -> None:
+        need = self.n + len(reports)
+        if need > self._data.shape[1]:
+            grown = np.empty((len(_FIELDS), max(need, 2 * self._data.shape[1])))
+            grown[:, :self.n] = self._data[:, :self.n]
+            self._data = grown
+        for i, report in enumerate(reports, start=self.n):
+            self._data[:, i] = [getattr(report, name) for name in _FIELDS]
+        self.n = need
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._data[_FIELDS.index(name), :self.n]
+
+
+def _plot(name: str, title: str, y_label: str,
+          legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
+    widget.setObjectName(name)  # a PlotWidget keyword would go to its PlotItem
+    widget.setAccessibleName(title)
+    item = widget.getPlotItem()
+    item.setTitle(title)
+    item.setLabel("bottom", "epoch")
+    item.setLabel("left", y_label)
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
+    item.addLegend(offset=legend_offset)
+    # Long runs: draw at most about one point per pixel, and only what is in view.
+    item.setDownsampling(auto=True, mode="peak")
+    item.setClipToView(True)
+    widget.setMinimumSize(280, 160)
+    return widget
+
+
+class CurvesView(QWidget):
+    """Loss and accuracy plots of the reports in ``controller.reports``.
+
+    Parameters
+    ----------
+    controller : RunController
+        The run whose reports are drawn.
+    parent : QWidget, optional
+        Qt parent.
+    """
+
+    def __init__(self, controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._columns = _Columns()
+        self._source: list[EpochReport] | None = None  # the list the columns were built from
+        self.loss_plot = _plot("loss_plot", "Loss", "loss")
+        self.accuracy_plot = _plot("accuracy_plot", "Accuracy", "accuracy", (-10, -10))
+        self.accuracy_plot.setXLink(self.loss_plot)
+        self.curves = {
+            "train_loss": self._curve(self.loss_plot, "train", TRAIN_COLOR),
+            "test_loss": self._curve(self.loss_plot, "test", TEST_COLOR),
+            "train_acc": self._curve(self.accuracy_plot, "train", TRAIN_COLOR),
+            "test_acc": self._curve(self.accuracy_plot, "test", TEST_COLOR),
+        }
+        self.log_scale_check = QCheckBox("Log-scale loss", objectName="log_scale_check")
+        self.log_scale_check.setAccessibleName("Log-scale loss axis")
+        self.log_scale_check.toggled.connect(self._on_log_scale_check_toggled)
+        self.readout = QLabel("", objectName="curve_readout")
+        self.readout.setAccessibleName("Value under the mouse")
+        self._markers = {}
+        for plot in (self.loss_plot, self.accuracy_plot):
+            text = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 220),
+                               border=pg.mkPen("#999999"))
+            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.DashLine))
+            for item in (text, line):
+                item.setZValue(10)
+                item.hide()
+                plot.addItem(item, ignoreBounds=True)
+            self._markers[plot] = (text, line)
+            plot.scene().sigMouseMoved.connect(
+                lambda pos, plot=plot: self._on_plot_mouse_moved(plot, pos))
+
+        header = QHBoxLayout()
+        header.addWidget(self.log_scale_check)
+        header.addStretch(1)
+        header.addWidget(self.readout)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.loss_plot, 1)
+        layout.addWidget(self.accuracy_plot, 1)
+
+    @staticmethod
+    def _curve(plot: pg.PlotWidget, name: str, color: str) -> pg.PlotDataItem:
+        return plot.plot([], [], name=name, pen=pg.mkPen(color, width=2))
+
+    # -- drawing --------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Append the reports that arrived since the last call and update the curves."""
+        reports = self._controller.reports
+        if reports is not self._source or len(reports) < self._columns.n:
+            self._source = reports
+            self._columns.clear()
+        if len(reports) > self._columns.n:
+            self._columns.extend(reports[self._columns.n:])
+        epochs = self._columns["epoch"]
+        for name, curve in self.curves.items():
+            values = self._columns[name]
+            # A diverged epoch is NaN/inf; log scale also cannot show 0. Keep the rest.
+            keep = np.isfinite(values)
+            if name.endswith("loss"):
+                keep &= values > 0
+            curve.setData(epochs[keep], values[keep])
+
+    # -- slots ----------------------------------------------------------------------------
+    def _on_log_scale_check_toggled(self, checked: bool) -> None:
+        self.loss_plot.getPlotItem().setLogMode(y=checked)
+
+    def _on_plot_mouse_moved(self, plot: pg.PlotWidget, scene_pos: QPointF) -> None:
+        view = plot.getPlotItem().getViewBox()
+        text, line = self._markers[plot]
+        n = self._columns.n
+        if n == 0 or not view.sceneBoundingRect().contains(scene_pos):
+            text.hide()
+            line.hide()
+            return
+        point = view.mapSceneToView(scene_pos)
+        self.show_readout(plot, point.x(), point)
+
+    def show_readout(self, plot: pg.PlotWidget, x: float, at: QPointF | None = None) -> str:
+        """Mark the epoch nearest ``x`` on ``plot`` and return the read-out text."""
+        epochs = self._columns["epoch"]
+        if epochs.size == 0:
+            return ""
+        i = int(np.clip(np.searchsorted(epochs, x), 0, epochs.size - 1))
+        if i > 0 and abs(epochs[i - 1] - x) < abs(epochs[i] - x):
+            i -= 1
+        kind = "loss" if plot is self.loss_plot else "acc"
+        train, test = self._columns[f"train_{kind}"][i], self._columns[f"test_{kind}"][i]
+        message = f"epoch {int(epochs[i])}   train {train:.4g}   test {test:.4g}"
+        text, line = self._markers[plot]
+        text.setText(message.replace("   ", "\n"))
+        line.setValue(epochs[i])
+        line.show()
+        if at is not None:
+            text.setPos(at)
+            text.show()
+        self.readout.setText(f"{'loss' if kind == 'loss' else 'accuracy'}: {message}")
+        return message
