@@ -7,9 +7,8 @@ Usage::
     minidl-studio compare [--runs 20] [--epochs 200] [--configs ce-sgd,ce-mom,mse-sgd,mse-mom]
                           [--workers 2] [--seed 0] [--out DIR] [--rerun results.json] [--quiet]
 
-The headless and compare paths need no display: it selects Qt's offscreen platform before Qt is imported
-(only to render ``curves.png`` and ``region.png``), and without PySide6 it still trains and
-writes the CSV.
+The headless and compare paths need no display: they select Qt's offscreen platform before Qt
+is imported (only to render the PNGs), and without PySide6 they still train and write the CSVs.
 """
 
 from __future__ import annotations

@@ -296,4 +296,8 @@ class MainWindow(QMainWindow):
         self._frame_timer.stop()
         if not self.controller.shutdown(SHUTDOWN_TIMEOUT_MS):
             self.statusBar().showMessage("Training did not stop in time.")
+        compare = getattr(self, "compare_window", None)
+        if compare is not None:  # a child window: its threads must end before it is destroyed
+            compare.stop_all(SHUTDOWN_TIMEOUT_MS)
+            compare.close()
         event.accept()

@@ -1,4 +1,4 @@
-"""The main window's menu bar: File, Edit, Run, Examples.
+"""The main window's menu bar: File, Edit, Run, Tools, Examples.
 
 Kept apart from :mod:`studio.gui.main_window` so the window reads as wiring; every action
 calls a method of the window or of its run controller, nothing here holds state.
@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from studio.core import SpecError, StudioIOError, load_spec
 
-__all__ = ["EXAMPLES_DIR", "build_menus", "example_files"]
+__all__ = ["EXAMPLES_DIR", "build_menus", "example_files", "open_compare_window"]
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
 
@@ -28,6 +29,40 @@ def example_files() -> list[tuple[str, Path]]:
             continue  # a broken example should not break the menu
         out.append((label, path))
     return out
+
+
+def open_compare_window(window):
+    """Show the "Compare with torch.nn" window for ``window``'s current spec (one instance).
+
+    It follows the spec being edited (``SpecModel.spec_changed``); the main window stops its
+    runs when it closes (see ``MainWindow.closeEvent``).
+    """
+    from studio.gui.compare_window import CompareWindow  # heavy: only when first asked for
+
+    compare = getattr(window, "compare_window", None)
+    if compare is None:
+        compare = CompareWindow(window.spec_model.spec, window)
+        compare.setWindowFlag(Qt.WindowType.Window)  # its own top-level window, owned by ours
+        compare.setWindowTitle("Compare with torch.nn — minidl-studio")
+        compare.resize(1200, 760)
+        window.spec_model.spec_changed.connect(compare.set_spec)
+        window.compare_window = compare
+    compare.show()
+    compare.raise_()
+    compare.activateWindow()
+    return compare
+
+
+def _lock_undo_while_training(model, undo: QAction, redo: QAction) -> None:
+    # A run trains a snapshot of the spec taken at Start; undoing edits under the disabled
+    # editors would silently desynchronise what is shown from what is training.
+    stack = model.undo_stack
+
+    def on_locked(locked: bool) -> None:
+        undo.setEnabled(not locked and stack.canUndo())
+        redo.setEnabled(not locked and stack.canRedo())
+
+    model.locked_changed.connect(on_locked)
 
 
 def _action(window: QMainWindow, menu: QMenu, name: str, text: str, slot,
@@ -80,6 +115,7 @@ def build_menus(window) -> dict[str, QAction]:
     actions["redo"] = stack.createRedoAction(window, "&Redo")
     actions["redo"].setShortcut(QKeySequence("Ctrl+Shift+Z"))
     edit_menu.addActions([actions["undo"], actions["redo"]])
+    _lock_undo_while_training(window.spec_model, actions["undo"], actions["redo"])
 
     run_menu = bar.addMenu("&Run")
     controller = window.controller
@@ -90,6 +126,10 @@ def build_menus(window) -> dict[str, QAction]:
             ("stop", "S&top", controller.stop, "Shift+F5"),
             ("reset", "&Reset", controller.reset, "Ctrl+R")):
         actions[name] = _action(window, run_menu, name, text, slot, key)
+
+    tools_menu = bar.addMenu("&Tools")
+    actions["compare"] = _action(window, tools_menu, "compare", "&Compare with torch.nn…",
+                                 lambda _checked=False: open_compare_window(window), "Ctrl+K")
 
     examples_menu = bar.addMenu("E&xamples")
     for i, (label, path) in enumerate(example_files()):
