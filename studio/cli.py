@@ -1,7 +1,8 @@
 """Headless runs: ``python -m studio.cli --headless CONFIG.json --out DIR``.
 
 The CLI drives the same :func:`studio.core.train` generator as the GUI, prints one line per
-epoch and writes ``DIR/config.json`` (the effective spec) and ``DIR/curves.csv``.
+epoch and writes ``DIR/config.json`` (the effective spec), ``DIR/curves.csv`` and the trained
+weights ``DIR/weights.safetensors`` (state-dict names, loadable by the torch.nn twin).
 
 Exit codes: 0 done, 1 output could not be written, 2 bad config or arguments,
 3 training diverged, 130 interrupted (Ctrl+C; the partial curves are still written).
@@ -23,8 +24,10 @@ from studio.core import (
     RunSpec,
     SpecError,
     StudioIOError,
+    build_model,
     load_spec,
     save_spec,
+    save_weights,
     train,
     write_curves_csv,
 )
@@ -90,7 +93,8 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
     try:
         spec = _load(args)
         # The model and data are built here, eagerly: an unavailable device is a config error.
-        reports_iter = train(spec, grid_every=spec.epochs if png_writer else 0)
+        model = build_model(spec)
+        reports_iter = train(spec, grid_every=spec.epochs if png_writer else 0, model=model)
     except (SpecError, StudioIOError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
@@ -121,6 +125,8 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
 
     try:
         write_curves_csv(out / "curves.csv", reports)
+        save_weights(out / "weights.safetensors", model.state_dict(),
+                     {"format": "minidl-studio", "epochs_trained": str(len(reports))})
         if png_writer is not None and reports:
             png_writer(out, reports, reports[-1], spec)
     except OSError as exc:

@@ -148,3 +148,16 @@ def test_threads_option_sets_torch_threads_and_rejects_zero(tmp_path: Path, conf
         assert "--threads" in capsys.readouterr().err
     finally:
         torch.set_num_threads(before)
+
+
+def test_headless_run_saves_the_trained_weights(tmp_path: Path, config: Path) -> None:
+    from studio.core.build import build_model
+    from studio.core.weights import load_weights
+
+    out = tmp_path / "out"
+    assert cli.main(["--headless", str(config), "--out", str(out), "--quiet"]) == 0
+    weights = load_weights(out / "weights.safetensors")
+    initial = build_model(SMALL).state_dict()
+    assert list(weights) == list(initial)
+    assert all(w.shape == initial[k].shape for k, w in weights.items())
+    assert any(not torch.equal(w, initial[k]) for k, w in weights.items())  # it trained

@@ -48,14 +48,15 @@ from .spec import (
     to_dict,
     to_json,
 )
+from .weights import WeightsError, load_weights, save_weights
 
 __all__ = [
     "ACTIVATIONS", "CSV_COLUMNS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LOSSES",
     "MAX_SEED", "OPTIMIZERS", "SCHEMA_VERSION", "TEST_SEED_OFFSET",
     "CurveRow", "DataSpec", "Dataset", "EpochReport", "LayerSpec", "OptimizerSpec", "RunSpec",
-    "SpecError", "StudioIOError",
+    "SpecError", "StudioIOError", "WeightsError",
     "atomic_write_bytes", "atomic_write_text", "build_loss", "build_model", "build_optimizer",
-    "from_dict", "from_json", "load_spec", "make_data", "predict_grid", "read_curves_csv",
-    "resolve_device", "save_spec", "targets_for", "to_dict", "to_json", "torch_dtype", "train",
-    "write_curves_csv",
+    "from_dict", "from_json", "load_spec", "load_weights", "make_data", "predict_grid",
+    "read_curves_csv", "resolve_device", "save_spec", "save_weights", "targets_for", "to_dict",
+    "to_json", "torch_dtype", "train", "write_curves_csv",
 ]
