@@ -150,7 +150,8 @@ def _evaluate(model: minidl.Module, loss_fn: minidl.Module, x: torch.Tensor,
 
 
 def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int = 64,
-          grid_every: int = 1, model: minidl.Module | None = None) -> Iterator[EpochReport]:
+          grid_every: int = 1, model: minidl.Module | None = None,
+          grid_interval_s: float | None = None) -> Iterator[EpochReport]:
     """Train ``spec`` and yield an :class:`EpochReport` after every epoch.
 
     Parameters
@@ -167,6 +168,10 @@ def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int 
         Compute the grid every this many epochs and on the last epoch; 0 never.
     model : minidl.Module, optional
         Train this model (moved to the spec's device and dtype) instead of a fresh one.
+    grid_interval_s : float, optional
+        Also skip a due grid (``grid_every``) unless this many seconds of ``elapsed_s`` passed
+        since the last one; the first grid and the last epoch's are never skipped. For live
+        views: on small networks the grid can cost as much as the epoch's training.
 
     Yields
     ------
@@ -177,13 +182,15 @@ def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int 
         raise ValueError(f"grid_size must be >= 1, got {grid_size}")
     if grid_every < 0:
         raise ValueError(f"grid_every must be >= 0, got {grid_every}")
+    if grid_interval_s is not None and not grid_interval_s >= 0:
+        raise ValueError(f"grid_interval_s must be >= 0, got {grid_interval_s}")
     dtype = torch_dtype(spec.dtype)
     data = make_data(spec.data, dtype, spec.device)
     if model is None:
         model = build_model(spec)
     else:
         model.to(device=data.x_train.device, dtype=dtype)
-    return _run(spec, model, data, stop, grid_size, grid_every)
+    return _run(spec, model, data, stop, grid_size, grid_every, grid_interval_s or 0.0)
 
 
 # The decorator form of no_grad re-enters it around every resume of the generator, in the
@@ -191,7 +198,7 @@ def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int 
 # would leave the consumer's thread in no-grad mode between pulls.
 @torch.no_grad()
 def _run(spec: RunSpec, model: minidl.Module, data, stop: threading.Event | None,
-         grid_size: int, grid_every: int) -> Iterator[EpochReport]:
+         grid_size: int, grid_every: int, grid_interval_s: float) -> Iterator[EpochReport]:
     loss_fn = build_loss(spec)
     optimizer = build_optimizer(spec, model.parameters())
     dtype = data.x_train.dtype
@@ -207,6 +214,7 @@ def _run(spec: RunSpec, model: minidl.Module, data, stop: threading.Event | None
     steps_per_epoch = len(batches)
     n_train, n_test = data.x_train.shape[0], data.x_test.shape[0]
     steps, elapsed = 0, 0.0
+    last_grid_at = -math.inf  # elapsed_s of the last grid: the first due grid is never skipped
     model.train()
     for epoch in range(1, spec.epochs + 1):
         start = time.perf_counter()
@@ -228,9 +236,12 @@ def _run(spec: RunSpec, model: minidl.Module, data, stop: threading.Event | None
         train_acc, test_acc = train_ok / n_train, test_ok / n_test
         diverged = not (math.isfinite(train_loss) and math.isfinite(test_loss))
         grid = None
-        if (grid_inputs is not None and not diverged
-                and (epoch % grid_every == 0 or epoch == spec.epochs)):
-            grid = _predict(model, grid_inputs, grid_size)
+        if grid_inputs is not None and not diverged:
+            now = elapsed + time.perf_counter() - start
+            if epoch == spec.epochs or (epoch % grid_every == 0
+                                        and now - last_grid_at >= grid_interval_s):
+                grid = _predict(model, grid_inputs, grid_size)
+                last_grid_at = now
         elapsed += time.perf_counter() - start
         message = ""
         if diverged:

@@ -1,8 +1,8 @@
 """The studio's main window: editors on the left, run controls and plots in the centre.
 
 The window is wiring: a :class:`SpecModel` (what to train), a :class:`RunController` (the run),
-views of both, the menus, and file handling. Plots redraw from one fixed-rate frame timer
-only when new reports arrived.
+views of both, the menus, and file handling. Plots redraw from one frame timer, paced by their
+measured cost (:mod:`studio.gui.frame_pacer`), only when new reports arrived.
 """
 
 from __future__ import annotations
@@ -10,21 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
 from studio.gui import dialogs, export
 from studio.gui.architecture_view import ArchitectureSummary
 from studio.gui.controls import RunControls
+from studio.gui.frame_pacer import FrameClock
 from studio.gui.layer_stack import LayerStackWidget
 from studio.gui.menus import build_menus
 from studio.gui.plots import CurvesView, configure_pyqtgraph
@@ -36,7 +30,7 @@ from studio.gui.spec_model import SpecModel
 
 __all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
 
-FRAME_INTERVAL_MS = 33  # ~30 Hz: smooth enough, and drawing never competes with training
+FRAME_INTERVAL_MS = 33  # ~30 Hz when drawing is cheap (or idle); the pacer slows it when not
 SHUTDOWN_TIMEOUT_MS = 5000
 _CSV_FILTER = "CSV files (*.csv);;All files (*)"
 _PNG_FILTER = "PNG images (*.png);;All files (*)"
@@ -70,14 +64,13 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self.actions = build_menus(self)
 
-        self._frame_timer = QTimer(self, interval=FRAME_INTERVAL_MS)
-        self._frame_timer.timeout.connect(self._on_frame_timer_timeout)
+        self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
         self.spec_model.dirty_changed.connect(self._on_model_dirty_changed)
         self.controller.state_changed.connect(self._on_controller_state_changed)
         self.controller.diverged.connect(self._on_controller_diverged)
         self.controller.run_failed.connect(self._on_controller_run_failed)
         self.controller.run_ended.connect(self._on_controller_run_ended)
-        self.controller.cleared.connect(self._on_frame_timer_timeout)
+        self.controller.cleared.connect(self._draw_frame)
         self._update_title()
         self.statusBar().showMessage("Ready: press Start to train the network.")
 
@@ -126,18 +119,20 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     # -- drawing --------------------------------------------------------------------------
-    def _on_frame_timer_timeout(self) -> None:
+    def _draw_frame(self) -> None:
         if self.controller.take_dirty():
             self.curves.refresh()
             self.region.refresh()
             self.controls.refresh()
 
     def _on_controller_state_changed(self, state: RunState) -> None:
-        if state in (RunState.RUNNING, RunState.PAUSED):
-            self._frame_timer.start()
-        else:
-            self._frame_timer.stop()
-            self._on_frame_timer_timeout()  # the last reports of the run
+        self.curves.set_live(state == RunState.RUNNING)
+        active = state in (RunState.RUNNING, RunState.PAUSED)
+        self._frames.set_active(active, busy=state == RunState.RUNNING)
+        if state == RunState.RUNNING:
+            self._frames.paint_now()  # the controls' new state, before training competes
+        if not active:
+            self._draw_frame()  # the last reports of the run, in full
         messages = {RunState.RUNNING: "Training…", RunState.STOPPING: "Stopping…"}
         if state in messages:
             self.statusBar().showMessage(messages[state])
@@ -293,7 +288,7 @@ class MainWindow(QMainWindow):
         if not self.confirm_discard():
             event.ignore()
             return
-        self._frame_timer.stop()
+        self._frames.set_active(False)
         if not self.controller.shutdown(SHUTDOWN_TIMEOUT_MS):
             self.statusBar().showMessage("Training did not stop in time.")
         compare = getattr(self, "compare_window", None)

@@ -1,16 +1,26 @@
 """Learning curves: loss (train/test, optional log scale) and accuracy (train/test).
 
 :class:`CurvesView` is a view of a :class:`~studio.gui.run_controller.RunController`. Each
-curve is created once; :meth:`CurvesView.refresh` (called by the window's fixed-rate frame
-timer when new reports arrived) appends only the new epochs and calls ``setData``.
+curve is created once; :meth:`CurvesView.refresh` (called by the window's frame timer when new
+reports arrived) appends only the new epochs and calls ``setData``. While a run is live the
+curves draw without antialiasing and the epoch axis grows in steps (:meth:`CurvesView.set_live`).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from studio.core import EpochReport
 
@@ -50,6 +60,12 @@ class _Columns:
         return self._data[_FIELDS.index(name), :self.n]
 
 
+def _nice_ceiling(x: float) -> float:
+    """The smallest 1, 2 or 5 times a power of ten that is >= ``x`` (> 0)."""
+    scale = 10.0 ** math.floor(math.log10(x))
+    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= x)
+
+
 def _plot(name: str, title: str, y_label: str,
           legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
     widget = pg.PlotWidget()
@@ -65,6 +81,10 @@ def _plot(name: str, title: str, y_label: str,
     # Long runs: draw at most about one point per pixel, and only what is in view.
     item.setDownsampling(auto=True, mode="peak")
     item.setClipToView(True)
+    # With the grid on, an axis spans the whole plot, so each new curve segment repainted all
+    # its tick labels and grid lines (~5 ms a frame): paint it from a pixmap until it changes.
+    for axis in ("left", "bottom"):
+        item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.setMinimumSize(280, 160)
     return widget
 
@@ -85,9 +105,14 @@ class CurvesView(QWidget):
         self._controller = controller
         self._columns = _Columns()
         self._source: list[EpochReport] | None = None  # the list the columns were built from
+        self._live = False
+        self._x_right: float | None = None  # the epoch axis' right end while we manage it
         self.loss_plot = _plot("loss_plot", "Loss", "loss")
         self.accuracy_plot = _plot("accuracy_plot", "Accuracy", "accuracy", (-10, -10))
         self.accuracy_plot.setXLink(self.loss_plot)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getPlotItem().getViewBox().sigRangeChangedManually.connect(
+                self._on_view_range_changed_manually)
         self.curves = {
             "train_loss": self._curve(self.loss_plot, "train", TRAIN_COLOR),
             "test_loss": self._curve(self.loss_plot, "test", TEST_COLOR),
@@ -143,8 +168,43 @@ class CurvesView(QWidget):
             if name.endswith("loss"):
                 keep &= values > 0
             curve.setData(epochs[keep], values[keep])
+        if self._x_right is not None and epochs.size:
+            spec = self._controller.spec
+            right = _nice_ceiling(epochs[-1])
+            right = max(2.0, min(right, spec.epochs) if spec is not None else right)
+            if right != self._x_right:  # a few times a run, not every frame
+                self._x_right = right
+                self.loss_plot.setXRange(1.0, right)
+        for plot in (self.loss_plot, self.accuracy_plot):
+            # pyqtgraph refits auto ranges when the paint begins, which schedules a second
+            # paint for the new axes: refit now, so the frame paints once.
+            plot.scene().prepareForPaint()
+
+    def set_live(self, live: bool) -> None:
+        """Draw for speed while a run is live, in full otherwise.
+
+        Live: no antialiasing (antialiased 2-px curves were most of a frame's paint time) and,
+        unless the user zoomed, an epoch axis that grows in 1-2-5 steps up to the run's length
+        instead of refitting, and so repainting both axes, on every new epoch. Not live:
+        antialiased, and the epoch axis fits the data again.
+        """
+        if live == self._live:
+            return
+        self._live = live
+        view = self.loss_plot.getPlotItem().getViewBox()
+        if live:
+            self._x_right = 0.0 if view.autoRangeEnabled()[0] else None
+        elif self._x_right is not None:
+            self._x_right = None
+            view.enableAutoRange(x=True)
+        for curve in self.curves.values():
+            curve.opts["antialias"] = not live
+            curve.updateItems(styleUpdate=True)
 
     # -- slots ----------------------------------------------------------------------------
+    def _on_view_range_changed_manually(self, *_args) -> None:
+        self._x_right = None  # the user zoomed or panned: the range is theirs now
+
     def _on_log_scale_check_toggled(self, checked: bool) -> None:
         self.loss_plot.getPlotItem().setLogMode(y=checked)
 

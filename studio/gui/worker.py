@@ -5,15 +5,23 @@ is connected to ``QThread.started``. It is driven from the GUI thread through th
 methods (:meth:`resume`, :meth:`pause`, :meth:`step`, :meth:`stop`) that only flip state under
 a ``threading.Condition``: pausing is simply not pulling the next report, so a paused worker
 sleeps on the condition instead of spinning.
+
+Two options make a live view cheap for the training it watches. With ``grid_interval_s`` most
+reports come without a decision grid (the engine skips it to keep training fast); the worker
+then computes the grid of the paused or stopped model itself and emits it as ``grid_ready``,
+so a paused view is never stale. With ``batch_interval_s`` reports travel in batches: one
+queued signal per report woke the GUI thread hundreds of times a second, and every wake-up
+takes the GIL from the training loop. A batch is always sent before the worker waits or ends.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.core import RunSpec, train
+from studio.core import RunSpec, build_model, make_data, predict_grid, train
 
 __all__ = ["TrainingWorker"]
 
@@ -29,11 +37,22 @@ class TrainingWorker(QObject):
         Side of the decision-region grid each report carries.
     start_paused : bool
         Wait for :meth:`resume` or :meth:`step` before pulling the first report.
+    grid_interval_s : float, optional
+        Passed to :func:`studio.core.train`: compute the grid at most every this many
+        seconds of training (``None``: on every report).
+    batch_interval_s : float, optional
+        Emit ``epochs_finished`` batches, sent once their oldest report is this many seconds
+        old, instead of one ``epoch_finished`` per report (``None``).
 
     Signals
     -------
     epoch_finished(EpochReport)
-        A frozen report; safe to hand to the GUI thread as is.
+        A frozen report; safe to hand to the GUI thread as is (without ``batch_interval_s``).
+    epochs_finished(tuple)
+        Consecutive frozen reports, oldest first (with ``batch_interval_s``).
+    grid_ready(numpy.ndarray)
+        The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
+        when the last report came without one (only with ``grid_interval_s``).
     failed(str)
         The engine raised; the message is shown to the user. ``finished`` follows.
     finished()
@@ -42,13 +61,24 @@ class TrainingWorker(QObject):
     """
 
     epoch_finished = Signal(object)
+    epochs_finished = Signal(object)
+    grid_ready = Signal(object)
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, spec: RunSpec, *, grid_size: int = 64, start_paused: bool = False) -> None:
+    def __init__(self, spec: RunSpec, *, grid_size: int = 64, start_paused: bool = False,
+                 grid_interval_s: float | None = None,
+                 batch_interval_s: float | None = None) -> None:
         super().__init__()
         self._spec = spec
         self._grid_size = grid_size
+        self._grid_interval_s = grid_interval_s
+        self._batch_interval_s = batch_interval_s
+        self._batch: list = []  # reports not sent yet
+        self._batch_started = 0.0  # when the oldest of them arrived
+        self._model = None  # ours, when the engine may skip grids: we draw the missing ones
+        self._grid_missing = False  # the last report came without a grid
+        self._standardize = None  # (mean, std) of the training set, made on first need
         self._stop = threading.Event()  # also handed to the engine: checked before every batch
         self._cond = threading.Condition()
         self._running = not start_paused
@@ -86,30 +116,77 @@ class TrainingWorker(QObject):
 
     # -- runs in the worker thread --------------------------------------------------------
     def _may_pull(self) -> bool:
-        """Block until the next pull is allowed; False when stopped."""
-        with self._cond:
-            while not (self._stop.is_set() or self._running or self._pending_steps):
-                self._cond.wait()
-            if self._stop.is_set():
-                return False
-            if not self._running:
-                self._pending_steps -= 1
-            return True
+        """Block until the next pull is allowed; False when stopped.
+
+        Before blocking, send the batch and the grid the last report lacked: the paused
+        view is complete and exact.
+        """
+        caught_up = False
+        while True:
+            with self._cond:
+                if self._stop.is_set():
+                    return False
+                if self._running or self._pending_steps:
+                    if not self._running:
+                        self._pending_steps -= 1
+                    return True
+                if caught_up:
+                    self._cond.wait()
+                    continue
+            # Outside the lock: pause()/resume() from the GUI thread must never wait on it.
+            self._flush()
+            self._catch_up_grid()
+            caught_up = True
+
+    def _send(self, report) -> None:
+        if self._batch_interval_s is None:
+            self.epoch_finished.emit(report)
+            return
+        now = time.perf_counter()
+        if not self._batch:
+            self._batch_started = now
+        self._batch.append(report)
+        if now - self._batch_started >= self._batch_interval_s:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._batch:
+            batch, self._batch = tuple(self._batch), []
+            self.epochs_finished.emit(batch)
+
+    def _catch_up_grid(self) -> None:
+        if not self._grid_missing or self._model is None:
+            return
+        self._grid_missing = False
+        if self._standardize is None:
+            # Made only on a pause or stop (a full run never needs it); same seed, same stats.
+            data = make_data(self._spec.data, self._spec.dtype, self._spec.device)
+            self._standardize = (data.mean, data.std)
+        self.grid_ready.emit(predict_grid(self._model, *self._standardize, self._grid_size))
 
     @Slot()
     def run(self) -> None:
         """Train until done, stopped or diverged. Connect to ``QThread.started``."""
         try:
+            if self._grid_interval_s is not None:
+                self._model = build_model(self._spec)
             # The engine enters torch.no_grad() itself on every resume, in this thread.
-            reports = train(self._spec, stop=self._stop, grid_size=self._grid_size)
+            reports = train(self._spec, stop=self._stop, grid_size=self._grid_size,
+                            model=self._model, grid_interval_s=self._grid_interval_s)
             while self._may_pull():
                 report = next(reports, None)
                 if report is None:
                     break
-                self.epoch_finished.emit(report)
+                self._send(report)
                 if report.diverged:
                     break
+                self._grid_missing = report.grid is None
+            self._flush()
+            if self._stop.is_set():
+                # At most one epoch past the last report: the engine stops between batches.
+                self._catch_up_grid()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the thread must end
+            self._flush()  # the reports before the error stay valid
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         finally:
             self.finished.emit()

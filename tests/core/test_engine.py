@@ -6,6 +6,7 @@ import dataclasses
 import math
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from studio.core import (
     OptimizerSpec,
     RunSpec,
     build_model,
+    engine,
     load_spec,
     predict_grid,
     train,
@@ -73,6 +75,26 @@ def test_grid_every_and_the_last_epoch() -> None:
     grids = [r.grid is not None for r in train(spec, grid_size=4, grid_every=2)]
     assert grids == [False, True, False, True, True]
     assert all(r.grid is None for r in train(spec, grid_every=0))
+
+
+def test_grid_interval_skips_grids_by_training_time(monkeypatch) -> None:
+    # A fake clock: every reading is 50 ms after the previous one, so each epoch takes
+    # 100 ms of elapsed_s and its grid decision is read 50 ms into it.
+    ticks = iter(range(10_000))
+    monkeypatch.setattr(engine, "time", SimpleNamespace(perf_counter=lambda: next(ticks) * 0.05))
+    spec = dataclasses.replace(SMALL, epochs=8)
+    reports = list(train(spec, grid_size=4, grid_interval_s=0.25))
+    # The first grid, then one per >= 250 ms of training, and always the last epoch's.
+    assert [r.grid is not None for r in reports] == [True, False, False, True, False, False,
+                                                     True, True]
+    plain = list(train(spec, grid_size=4))
+    assert all(r.grid is None or np.array_equal(r.grid, p.grid)
+               for r, p in zip(reports, plain, strict=True))
+    every_2 = [r.grid is not None for r in train(spec, grid_size=4, grid_every=2,
+                                                 grid_interval_s=0.25)]
+    assert every_2 == [False, True, False, False, False, True, False, True]
+    with pytest.raises(ValueError, match="grid_interval_s"):
+        train(spec, grid_interval_s=-1.0)
 
 
 def test_stop_before_start_and_between_epochs() -> None:

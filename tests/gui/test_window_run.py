@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 
+import numpy as np
 from PySide6.QtCore import Qt
 from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window, with_epochs
 
+from studio.core import train
 from studio.gui.run_controller import RunState
 
 LONG = dataclasses.replace(SMALL, epochs=100_000)
@@ -121,3 +124,18 @@ def test_epochs_spin_drives_the_run_length(qtbot):
     with qtbot.waitSignal(window.controller.run_ended, timeout=RUN_TIMEOUT_MS):
         window.controls.start_button.click()
     assert window.controls.progress_bar.value() == 2
+
+
+def test_a_paused_run_shows_the_grid_of_its_last_epoch(qtbot):
+    # During a run the engine skips most grids; pausing must still show the exact grid.
+    window = make_window(qtbot, LONG)
+    controller = window.controller
+    window.controls.start_button.click()
+    qtbot.waitUntil(lambda: len(controller.reports) >= 3, timeout=RUN_TIMEOUT_MS)
+    window.controls.pause_button.click()
+    n = _settle(qtbot, controller)
+    qtbot.waitUntil(lambda: window.region._grid is controller.last_grid, timeout=RUN_TIMEOUT_MS)
+    expected = next(itertools.islice(train(LONG, grid_every=n), n - 1, None)).grid
+    assert np.array_equal(controller.last_grid, expected)
+    assert window.curves.curves["train_loss"].xData[-1] == n  # the curves are complete too
+    window.controls.stop_button.click()
