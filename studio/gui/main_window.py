@@ -124,6 +124,12 @@ class MainWindow(QMainWindow):
             self.curves.refresh()
             self.region.refresh()
             self.controls.refresh()
+            if self.controller.state == RunState.PAUSED:
+                self._show_paused()  # the epoch in flight at the click arrives after it
+
+    def _show_paused(self) -> None:
+        epoch = self.controller.reports[-1].epoch if self.controller.reports else 0
+        self.statusBar().showMessage(f"Paused after epoch {epoch}.")
 
     def _on_controller_state_changed(self, state: RunState) -> None:
         self.curves.set_live(state == RunState.RUNNING)
@@ -137,8 +143,7 @@ class MainWindow(QMainWindow):
         if state in messages:
             self.statusBar().showMessage(messages[state])
         elif state == RunState.PAUSED:
-            epoch = self.controller.reports[-1].epoch if self.controller.reports else 0
-            self.statusBar().showMessage(f"Paused after epoch {epoch}.")
+            self._show_paused()
         elif state == RunState.IDLE:
             self.statusBar().showMessage("Reset: Start replays the same seeded run.")
 

@@ -34,6 +34,9 @@ def test_pause_resume_step_stop(qtbot):
     assert controls.step_button.isEnabled()
     n = _settle(qtbot, controller)
     assert _settle(qtbot, controller) == n  # paused: nothing more arrives
+    # The epoch in flight at the click lands after it: the status names the last one shown.
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == f"Paused after epoch {controller.reports[-1].epoch}.", timeout=2000)
 
     with qtbot.waitSignal(controller.epoch_finished, timeout=RUN_TIMEOUT_MS):
         qtbot.mouseClick(controls.step_button, Qt.MouseButton.LeftButton)
