@@ -38,6 +38,9 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
     from PySide6.QtCore import QRectF
 
     from .compare_plots import BandPlots
+    from .plots import configure_pyqtgraph
+
+    configure_pyqtgraph()  # the window's white look, not pyqtgraph's default black
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -26,11 +26,15 @@ from studio.core.experiment import FRAMEWORKS, ExperimentResult
 from studio.core.report import METRICS, bands, comparisons, table_rows
 from studio.core.twin import TwinReport
 
-__all__ = ["COLORS", "BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button",
+__all__ = ["COLORS", "DRIFT_COLORS", "BandPlots", "ResultsTable", "TwinPanel", "TwinPlots",
+           "button",
            "draw_bands", "spin"]
 
 #: Seed A's Figure 2 colours: minidl red, torch.nn blue.
 COLORS = {"minidl": (220, 50, 47), "torch.nn": (38, 139, 210)}
+#: Drift curves (max |Δw|, relative gradient difference): dark enough for a white canvas.
+DRIFT_COLORS = ("#6a3d9a", "#2ca02c")
+_AGREE_LUT = np.array([[238, 238, 238], [214, 39, 40]], dtype=np.uint8)
 _TITLES = {"train_loss": "Train loss (per-sample mean)", "test_loss": "Test loss",
            "train_acc": "Train accuracy", "test_acc": "Test accuracy"}
 
@@ -93,10 +97,12 @@ class TwinPlots(QWidget):
         self.loss_plot.addLegend(offset=(-10, 10))
         self.diff_plot = self._layout.addPlot(row=0, col=1, title="minidl vs torch.nn drift")
         self.diff_plot.setLogMode(y=True)
+        self.diff_plot.getAxis("left").setStyle(maxTickLevel=0)  # label decades only
         self.diff_plot.addLegend(offset=(-10, 10))
-        self.map_plot = self._layout.addPlot(row=1, col=0, colspan=2,
-                                             title="Where the predicted classes differ")
+        self.map_plot = self._layout.addPlot(row=0, col=2,
+                                             title="Where the predicted classes differ (red)")
         self.map_plot.setAspectLocked(True)
+        self.map_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
         for plot in (self.loss_plot, self.diff_plot):
             plot.setLabel("bottom", "epoch")
             plot.showGrid(x=True, y=True, alpha=0.2)
@@ -106,9 +112,12 @@ class TwinPlots(QWidget):
                 "torch.nn train": pg.mkPen(COLORS["torch.nn"], width=2, style=dash),
                 "torch.nn test": pg.mkPen(COLORS["torch.nn"], width=1, style=dash)}
         self.curves = {name: self.loss_plot.plot(name=name, pen=pen) for name, pen in pens.items()}
-        self.curves["max |Δw|"] = self.diff_plot.plot(name="max |Δw|", pen=pg.mkPen("y", width=2))
-        self.curves["rel grad diff"] = self.diff_plot.plot(name="‖Δg‖/‖g‖", pen=pg.mkPen("c"))
+        self.curves["max |Δw|"] = self.diff_plot.plot(name="max |Δw|",
+                                                      pen=pg.mkPen(DRIFT_COLORS[0], width=2))
+        self.curves["rel grad diff"] = self.diff_plot.plot(name="‖Δg‖/‖g‖",
+                                                           pen=pg.mkPen(DRIFT_COLORS[1]))
         self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setLookupTable(_AGREE_LUT)  # 0 = both models agree, 1 = they differ
         self.image.setRect(0, 0, 1, 1)
         self.map_plot.addItem(self.image)
         self.reports: list[TwinReport] = []

@@ -18,6 +18,7 @@ from studio.core.twin import twin_train
 
 from . import compare_export
 from .compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
+from .plots import configure_pyqtgraph
 
 __all__ = ["CompareWindow", "ExperimentWorker", "TwinWorker"]
 
@@ -75,6 +76,7 @@ class CompareWindow(qw.QWidget):
 
     def __init__(self, spec: RunSpec | None = None, parent: qw.QWidget | None = None) -> None:
         super().__init__(parent)
+        configure_pyqtgraph()  # same look as the main window when opened on its own
         self.setWindowTitle("Compare with torch.nn")
         self.setObjectName("compare_window")
         self._spec = spec if spec is not None else RunSpec()
