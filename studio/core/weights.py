@@ -18,10 +18,10 @@ import torch
 
 from .io import atomic_write_bytes
 
-__all__ = ["WeightsError", "load_weights", "save_weights", "weights_bytes"]
+__all__ = ["WeightsError", "load_weights", "load_weights_metadata", "save_weights", "weights_bytes"]
 
-_DTYPES = {torch.float32: "F32", torch.float64: "F64", torch.int64: "I64"}
 _NUMPY = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "I64": np.dtype("<i8")}  # little-endian
+_CODES = {dtype: code for code, dtype in _NUMPY.items()}
 _MAX_HEADER = 100_000_000  # a corrupt length must not make us allocate gigabytes
 
 
@@ -37,12 +37,14 @@ def weights_bytes(tensors: Mapping[str, torch.Tensor | np.ndarray],
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
     chunks, offset = [], 0
     for name, value in tensors.items():
-        tensor = torch.as_tensor(value).detach().cpu().contiguous()
-        if tensor.dtype not in _DTYPES:
-            raise WeightsError(f"{name}: dtype {tensor.dtype} is not supported")
-        code = _DTYPES[tensor.dtype]
-        data = tensor.numpy().astype(_NUMPY[code], copy=False).tobytes()
-        header[name] = {"dtype": code, "shape": list(tensor.shape),
+        # numpy as the common form: frozen (read-only) arrays from the GUI need no copy.
+        array = (value.detach().cpu().numpy() if isinstance(value, torch.Tensor)
+                 else np.asarray(value))
+        code = _CODES.get(array.dtype.newbyteorder("<"))
+        if code is None:
+            raise WeightsError(f"{name}: dtype {array.dtype} is not supported")
+        data = np.ascontiguousarray(array, dtype=_NUMPY[code]).tobytes()
+        header[name] = {"dtype": code, "shape": list(array.shape),
                         "data_offsets": [offset, offset + len(data)]}
         chunks.append(data)
         offset += len(data)
@@ -59,6 +61,15 @@ def save_weights(path: str | Path, tensors: Mapping[str, torch.Tensor | np.ndarr
 
 def load_weights(path: str | Path) -> dict[str, torch.Tensor]:
     """Read a safetensors file; :class:`WeightsError` names what is wrong with a bad one."""
+    return _read(path)[0]
+
+
+def load_weights_metadata(path: str | Path) -> dict[str, str]:
+    """The ``__metadata__`` strings of a safetensors file (spec, epochs trained...)."""
+    return _read(path)[1]
+
+
+def _read(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     raw = Path(path).read_bytes()
     where = Path(path).name
     if len(raw) < 8:
@@ -90,4 +101,5 @@ def load_weights(path: str | Path) -> dict[str, torch.Tensor]:
                                f"shape {shape} of {entry['dtype']} within the file")
         array = np.frombuffer(body[begin:end], dtype=dtype).astype(dtype.newbyteorder("="))
         out[name] = torch.from_numpy(array).reshape(shape)
-    return out
+    metadata = header.get("__metadata__") or {}
+    return out, {str(k): str(v) for k, v in metadata.items()}

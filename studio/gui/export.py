@@ -18,9 +18,17 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
-from studio.core import EpochReport, RunSpec, atomic_write_bytes, write_curves_csv
+from studio.core import (
+    EpochReport,
+    RunSpec,
+    atomic_write_bytes,
+    save_weights,
+    to_json,
+    write_curves_csv,
+)
 
-__all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "png_bytes",
+__all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "export_weights",
+           "png_bytes",
            "png_writer", "render_item"]
 
 
@@ -90,6 +98,12 @@ class _FinishedRun(QObject):
         self.last_grid = next((r.grid for r in reversed(self.reports) if r.grid is not None),
                               None)
         self.is_active = False
+
+
+def export_weights(path: str | os.PathLike, weights, spec: RunSpec, epochs: int) -> None:
+    """Write trained ``weights`` (name → array) as safetensors, the spec in its metadata."""
+    save_weights(path, weights, {"format": "minidl-studio", "epochs_trained": str(epochs),
+                                 "spec": to_json(spec)})
 
 
 def png_writer(out_dir: Path, reports: Sequence[EpochReport], final_report: EpochReport,

@@ -15,9 +15,10 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
-from studio.gui import dialogs, export
+from studio.gui import dialogs
 from studio.gui.architecture_view import ArchitectureSummary
 from studio.gui.controls import RunControls
+from studio.gui.export_commands import ExportCommands
 from studio.gui.frame_pacer import FrameClock
 from studio.gui.layer_stack import LayerStackWidget
 from studio.gui.menus import build_menus
@@ -32,11 +33,9 @@ __all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
 
 FRAME_INTERVAL_MS = 33  # ~30 Hz when drawing is cheap (or idle); the pacer slows it when not
 SHUTDOWN_TIMEOUT_MS = 5000
-_CSV_FILTER = "CSV files (*.csv);;All files (*)"
-_PNG_FILTER = "PNG images (*.png);;All files (*)"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, ExportCommands):
     """The studio window, editing ``spec`` (default: the seed network).
 
     Parameters
@@ -260,34 +259,6 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction("(none)").setEnabled(False)
 
     # -- exports --------------------------------------------------------------------------
-    def _export(self, title: str, filter_: str, suffix: str, write) -> bool:
-        stem = self.current_path.stem if self.current_path else "minidl"
-        path = dialogs.get_save_path(self, title, f"{stem}{suffix}", filter_)
-        if not path:
-            return False
-        try:
-            write(path)
-        except OSError as exc:
-            dialogs.show_error(self, "Export failed", str(exc))
-            return False
-        self.statusBar().showMessage(f"Exported {path}.")
-        return True
-
-    def export_curves_png(self) -> bool:
-        """File > Export curves PNG…"""
-        return self._export("Export curves", _PNG_FILTER, "_curves.png",
-                            lambda p: export.export_curves_png(self.curves, p))
-
-    def export_curves_csv(self) -> bool:
-        """File > Export curves CSV…"""
-        return self._export("Export curves", _CSV_FILTER, "_curves.csv",
-                            lambda p: export.export_curves_csv(p, self.controller.reports))
-
-    def export_region_png(self) -> bool:
-        """File > Export decision region PNG…"""
-        return self._export("Export decision region", _PNG_FILTER, "_region.png",
-                            lambda p: export.export_region_png(self.region, p))
-
     # -- closing --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self.confirm_discard():

@@ -103,7 +103,8 @@ def build_menus(window) -> dict[str, QAction]:
     for name, text, slot in (
             ("export_curves_png", "Export curves PNG…", window.export_curves_png),
             ("export_curves_csv", "Export curves CSV…", window.export_curves_csv),
-            ("export_region_png", "Export decision region PNG…", window.export_region_png)):
+            ("export_region_png", "Export decision region PNG…", window.export_region_png),
+            ("export_weights", "Export trained weights…", window.export_weights)):
         actions[name] = _action(window, file_menu, name, text, slot)
     file_menu.addSeparator()
     actions["quit"] = _action(window, file_menu, "quit", "&Quit", window.close, "Ctrl+Q")

@@ -58,6 +58,10 @@ class _RunLink(QObject):
         if self.current:
             self._controller._accept_grid(grid)
 
+    def _on_worker_weights_ready(self, weights) -> None:
+        if self.current:
+            self._controller.weights = weights
+
     def _on_worker_failed(self, message: str) -> None:
         if self.current:
             self._controller._accept_failure(message)
@@ -114,6 +118,7 @@ class RunController(QObject):
         self.reports: list[EpochReport] = []
         self.spec: RunSpec | None = None  # the spec of the current/last run
         self.last_grid = None  # newest grid: of a report, or of the paused/stopped model
+        self.weights = None  # frozen weights (name -> read-only array) at the last pause/end
 
     # -- state ----------------------------------------------------------------------------
     @property
@@ -181,6 +186,7 @@ class RunController(QObject):
         self.reports = []
         self.spec = None
         self.last_grid = None
+        self.weights = None
         self._dirty = True
         self._set_state(RunState.IDLE)
         self.cleared.emit()
@@ -206,6 +212,7 @@ class RunController(QObject):
         self.spec = self._model.spec
         self.reports = []
         self.last_grid = None
+        self.weights = None
         self._dirty = True
         self._end_reason = "done"
         worker = TrainingWorker(self.spec, grid_size=self._grid_size, start_paused=paused,
@@ -220,6 +227,7 @@ class RunController(QObject):
         link = _RunLink(self)
         worker.epochs_finished.connect(link._on_worker_epochs_finished)
         worker.grid_ready.connect(link._on_worker_grid_ready)
+        worker.weights_ready.connect(link._on_worker_weights_ready)
         worker.failed.connect(link._on_worker_failed)
         thread.finished.connect(link._on_thread_finished)
         self._worker, self._thread, self._link = worker, thread, link

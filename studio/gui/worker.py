@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import time
+from types import MappingProxyType
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -63,6 +64,7 @@ class TrainingWorker(QObject):
     epoch_finished = Signal(object)
     epochs_finished = Signal(object)
     grid_ready = Signal(object)
+    weights_ready = Signal(object)
     failed = Signal(str)
     finished = Signal()
 
@@ -136,6 +138,7 @@ class TrainingWorker(QObject):
             # Outside the lock: pause()/resume() from the GUI thread must never wait on it.
             self._flush()
             self._catch_up_grid()
+            self._send_weights()
             caught_up = True
 
     def _send(self, report) -> None:
@@ -164,6 +167,17 @@ class TrainingWorker(QObject):
             self._standardize = (data.mean, data.std)
         self.grid_ready.emit(predict_grid(self._model, *self._standardize, self._grid_size))
 
+    def _send_weights(self) -> None:
+        """Emit a frozen copy of the weights (name → read-only numpy array) for export."""
+        if self._model is None:
+            return
+        weights = {}
+        for name, tensor in self._model.state_dict().items():
+            array = tensor.detach().cpu().numpy().copy()
+            array.flags.writeable = False
+            weights[name] = array
+        self.weights_ready.emit(MappingProxyType(weights))
+
     @Slot()
     def run(self) -> None:
         """Train until done, stopped or diverged. Connect to ``QThread.started``."""
@@ -185,6 +199,7 @@ class TrainingWorker(QObject):
             if self._stop.is_set():
                 # At most one epoch past the last report: the engine stops between batches.
                 self._catch_up_grid()
+            self._send_weights()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the thread must end
             self._flush()  # the reports before the error stay valid
             self.failed.emit(f"{type(exc).__name__}: {exc}")

@@ -59,3 +59,31 @@ def test_png_writer_renders_the_gui_plots_offscreen(qtbot, tmp_path):
     png_writer(tmp_path, reports, reports[-1], SMALL)
     for name in ("curves.png", "region.png"):
         assert (tmp_path / name).read_bytes().startswith(PNG_MAGIC)
+
+
+def test_trained_weights_export_equals_the_headless_run(trained, tmp_path, monkeypatch):
+    from studio.core import build_model, from_json, load_weights
+    from studio.core.weights import load_weights_metadata
+
+    path = tmp_path / "w.safetensors"
+    monkeypatch.setattr(dialogs, "get_save_path", lambda *a, **k: str(path))
+    trained.actions["export_weights"].trigger()
+    exported = load_weights(path)
+    model = build_model(SMALL)
+    for _ in train(SMALL, model=model):
+        pass
+    expected = model.state_dict()
+    assert list(exported) == list(expected)
+    assert all(exported[k].equal(expected[k]) for k in expected)  # same seed, same weights
+    metadata = load_weights_metadata(path)
+    assert from_json(metadata["spec"]) == SMALL and metadata["epochs_trained"] == "3"
+
+
+def test_weights_export_before_any_run_explains_and_writes_nothing(qtbot, tmp_path,
+                                                                   monkeypatch):
+    window = make_window(qtbot)
+    path = tmp_path / "w.safetensors"
+    monkeypatch.setattr(dialogs, "get_save_path", lambda *a, **k: str(path))
+    window.actions["export_weights"].trigger()
+    assert not path.exists()
+    assert "No trained weights" in window.statusBar().currentMessage()
