@@ -60,7 +60,7 @@ def test_seed_experiment_accuracy(loss_name: str) -> None:
     assert mean >= 0.96, f"{loss_name}: test accuracies {accuracies} (mean {mean:.4f})"
     assert min(accuracies) >= 0.9, f"{loss_name}: a seed failed to learn: {accuracies}"
     # No hard time limit (a loaded 2-core runner is noisy); pytest-timeout guards hangs.
-    print(f"{loss_name}: 5 runs x {EPOCHS} epochs in {elapsed:.2f} s")
+    print(f"{loss_name}: 5 runs x {EPOCHS} epochs in {elapsed:.2f} s, mean test acc {mean:.4f}")
 
 
 def test_untrained_model_is_near_chance() -> None:
