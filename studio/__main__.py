@@ -23,6 +23,28 @@ __all__ = ["main"]
 def _offscreen_if_no_display() -> None:
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        _quiet_offscreen_notes()
+
+
+def _quiet_offscreen_notes() -> None:
+    # The offscreen platform says "This plugin does not support propagateSizeHints()" for
+    # every widget it lays out; in a headless run that is noise, other Qt messages are not.
+    try:
+        from PySide6.QtCore import qInstallMessageHandler
+    except ImportError:  # no GUI extra: no PNGs, no Qt messages either
+        return
+
+    def handler(_mode, _context, message: str) -> None:
+        if not message.startswith("This plugin does not support"):
+            print(message, file=sys.stderr)
+
+    global _QT_HANDLER  # Qt keeps only a raw pointer: the function must stay alive
+    _QT_HANDLER = handler
+    qInstallMessageHandler(handler)
+
+
+_QT_HANDLER = None
 
 
 def _headless(argv: list[str]) -> int:

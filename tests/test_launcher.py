@@ -26,6 +26,7 @@ def test_headless_run_without_a_display_writes_csv_and_pngs(tmp_path):
         [sys.executable, "-m", "studio", "--headless", str(config), "--out", str(out),
          "--quiet"], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
+    assert "propagateSizeHints" not in result.stderr  # offscreen noise is filtered
     assert (out / "curves.csv").read_text().count("\n") == 3
     for name in ("curves.png", "region.png"):
         assert (out / name).read_bytes().startswith(b"\x89PNG")
@@ -52,6 +53,7 @@ def test_compare_subcommand_without_a_display_writes_tables_and_band_pngs(tmp_pa
          "--configs", "ce-sgd", "--workers", "1", "--out", str(out), "--quiet"],
         env=env, capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr
+    assert "propagateSizeHints" not in result.stderr
     assert "| minidl |" in result.stdout and "| torch.nn |" in result.stdout
     for name in ("table.csv", "table.md", "curves.csv", "results.json"):
         assert (out / name).stat().st_size > 0
