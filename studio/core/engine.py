@@ -20,10 +20,18 @@ import torch
 import minidl
 import minidl.data
 
-from .build import build_loss, build_model, build_optimizer, make_data, targets_for, torch_dtype
+from .build import (
+    Dataset,
+    build_loss,
+    build_model,
+    build_optimizer,
+    make_data,
+    targets_for,
+    torch_dtype,
+)
 from .spec import RunSpec
 
-__all__ = ["EpochReport", "predict_grid", "train"]
+__all__ = ["EpochReport", "evaluate", "grid_points", "predict_grid", "train"]
 
 # Evaluation runs over the full sets in chunks of this many points, which bounds the memory
 # of the activations for the 1M-point sets the spec allows, and is one chunk for the usual 1000.
@@ -88,7 +96,7 @@ class EpochReport:
     __hash__ = None  # type: ignore[assignment]  # holds an array: not hashable
 
 
-def _grid_inputs(size: int, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
+def grid_points(size: int, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
     """Standardised ``(size*size, 2)`` pixel centres of [0, 1]², row-major with row = y."""
     centres = (torch.arange(size, dtype=torch.float64) + 0.5) / size
     ys, xs = torch.meshgrid(centres, centres, indexing="ij")
@@ -132,10 +140,10 @@ def predict_grid(model: minidl.Module, dataset_mean: torch.Tensor, dataset_std: 
         ``x = (j + 0.5) / size``, ``y = (i + 0.5) / size`` (row-major, row = y).
     """
     with torch.no_grad():
-        return _predict(model, _grid_inputs(size, dataset_mean, dataset_std), size)
+        return _predict(model, grid_points(size, dataset_mean, dataset_std), size)
 
 
-def _evaluate(model: minidl.Module, loss_fn: minidl.Module, x: torch.Tensor,
+def evaluate(model: minidl.Module, loss_fn: minidl.Module, x: torch.Tensor,
               target: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Return (mean loss, number correct) as 0-d float64 tensors: no device sync here."""
     n = x.shape[0]
@@ -151,7 +159,8 @@ def _evaluate(model: minidl.Module, loss_fn: minidl.Module, x: torch.Tensor,
 
 def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int = 64,
           grid_every: int = 1, model: minidl.Module | None = None,
-          grid_interval_s: float | None = None) -> Iterator[EpochReport]:
+          grid_interval_s: float | None = None,
+          data: Dataset | None = None) -> Iterator[EpochReport]:
     """Train ``spec`` and yield an :class:`EpochReport` after every epoch.
 
     Parameters
@@ -168,6 +177,9 @@ def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int 
         Compute the grid every this many epochs and on the last epoch; 0 never.
     model : minidl.Module, optional
         Train this model (moved to the spec's device and dtype) instead of a fresh one.
+    data : Dataset, optional
+        The data of ``spec`` (``make_data(spec.data, spec.dtype, spec.device)``) when the
+        caller already has it, e.g. to draw grids of its own with the same standardisation.
     grid_interval_s : float, optional
         Also skip a due grid (``grid_every``) unless this many seconds of ``elapsed_s`` passed
         since the last one; the first grid and the last epoch's are never skipped. For live
@@ -185,7 +197,8 @@ def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int 
     if grid_interval_s is not None and not grid_interval_s >= 0:
         raise ValueError(f"grid_interval_s must be >= 0, got {grid_interval_s}")
     dtype = torch_dtype(spec.dtype)
-    data = make_data(spec.data, dtype, spec.device)
+    if data is None:
+        data = make_data(spec.data, dtype, spec.device)
     if model is None:
         model = build_model(spec)
     else:
@@ -205,7 +218,7 @@ def _run(spec: RunSpec, model: minidl.Module, data, stop: threading.Event | None
     t_train = targets_for(spec.loss, data.y_train, dtype)
     t_test = targets_for(spec.loss, data.y_test, dtype)
     batches = minidl.data.BatchIterator(data.x_train, t_train, spec.batch_size, seed=spec.seed)
-    grid_inputs = _grid_inputs(grid_size, data.mean, data.std) if grid_every else None
+    grid_inputs = grid_points(grid_size, data.mean, data.std) if grid_every else None
     # Bound methods hoisted out of the hot loop.
     zero_grad, step, forward, backward = (optimizer.zero_grad, optimizer.step, model.forward,
                                           model.backward)
@@ -227,8 +240,8 @@ def _run(spec: RunSpec, model: minidl.Module, data, stop: threading.Event | None
             step()
         steps += steps_per_epoch
         model.eval()
-        train_loss, train_ok = _evaluate(model, loss_fn, data.x_train, t_train, data.y_train)
-        test_loss, test_ok = _evaluate(model, loss_fn, data.x_test, t_test, data.y_test)
+        train_loss, train_ok = evaluate(model, loss_fn, data.x_train, t_train, data.y_train)
+        test_loss, test_ok = evaluate(model, loss_fn, data.x_test, t_test, data.y_test)
         model.train()
         # One device sync per epoch for all four numbers.
         train_loss, test_loss, train_ok, test_ok = torch.stack(

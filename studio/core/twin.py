@@ -23,6 +23,7 @@ import minidl
 import minidl.data
 
 from .build import build_loss, build_model, build_optimizer, make_data, targets_for, torch_dtype
+from .engine import evaluate, grid_points
 from .spec import RunSpec
 
 __all__ = ["TwinError", "TwinReport", "build_torch_twin", "torch_loss", "torch_optimizer",
@@ -138,17 +139,11 @@ class TwinReport:
     diverged: bool = False
 
 
-def _grid_points(size: int, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
-    # Same pixel convention as engine.predict_grid: centres, row-major, row = y.
-    centres = (torch.arange(size, dtype=torch.float64) + 0.5) / size
-    ys, xs = torch.meshgrid(centres, centres, indexing="ij")
-    points = torch.stack((xs.reshape(-1), ys.reshape(-1)), 1)
-    return (points.to(device=mean.device, dtype=mean.dtype) - mean) / std
-
-
 def _metrics(model, loss_fn, x, target, y) -> tuple[float, float]:
-    out = model(x)
-    return float(loss_fn(out, target)), float((out.argmax(1) == y).double().mean())
+    # The engine's evaluation, so minidl, its twin and train_torch are measured alike.
+    loss, correct = evaluate(model, loss_fn, x, target, y)
+    return float(loss), float(correct) / x.shape[0]
+
 
 def _grads(params) -> torch.Tensor:  # all gradients as one float64 vector
     return torch.cat([g.reshape(-1).double() for g in params])
@@ -192,7 +187,7 @@ def _run(spec, model, twin, data, stop, grid_size) -> Iterator[TwinReport]:
     t_train = targets_for(spec.loss, data.y_train, dtype)
     t_test = targets_for(spec.loss, data.y_test, dtype)
     batches = minidl.data.BatchIterator(data.x_train, t_train, spec.batch_size, seed=spec.seed)
-    grid = _grid_points(grid_size, data.mean, data.std)
+    grid = grid_points(grid_size, data.mean, data.std)
     last = len(batches) - 1
     for epoch in range(1, spec.epochs + 1):
         rel_grad = math.nan
@@ -281,11 +276,7 @@ def train_torch(spec: RunSpec, *, stop: threading.Event | None = None):
                 loss_fn(net(xb), tb).backward()
                 opt.step()
         with torch.no_grad():
-            values = []
-            for x, t, y in sets:
-                out = net(x)
-                values += [loss_fn(out, t).double(), (out.argmax(1) == y).double().mean()]
-            tr_loss, tr_acc, te_loss, te_acc = torch.stack(values).tolist()
+            (tr_loss, tr_acc), (te_loss, te_acc) = (_metrics(net, loss_fn, *set_) for set_ in sets)
         elapsed += time.perf_counter() - start
         for curve, value in zip(curves, (tr_loss, te_loss, tr_acc, te_acc), strict=True):
             curve.append(value)

@@ -17,9 +17,8 @@ __all__ = ["choose_directory", "export_experiment", "png_writer"]
 
 
 def _ensure_app():
-    # A headless caller may have no QApplication (and no display): make an offscreen one.
-    if "DISPLAY" not in os.environ and "WAYLAND_DISPLAY" not in os.environ:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # A headless caller may have no QApplication; choosing the platform (offscreen when there
+    # is no display) is the launcher's job, as for studio.gui.export.png_writer.
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance() or QApplication([])

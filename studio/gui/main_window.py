@@ -61,6 +61,7 @@ class MainWindow(QMainWindow, ExportCommands):
         self.curves = CurvesView(self.controller)
         self.region = DecisionRegionView(self.controller, self.spec_model)
         self._build_layout()
+        self.compare_window = None  # Tools > Compare with torch.nn, created on first use
         self.actions = build_menus(self)
 
         self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
@@ -267,8 +268,7 @@ class MainWindow(QMainWindow, ExportCommands):
         self._frames.set_active(False)
         if not self.controller.shutdown(SHUTDOWN_TIMEOUT_MS):
             self.statusBar().showMessage("Training did not stop in time.")
-        compare = getattr(self, "compare_window", None)
-        if compare is not None:  # a child window: its threads must end before it is destroyed
-            compare.stop_all(SHUTDOWN_TIMEOUT_MS)
-            compare.close()
+        if self.compare_window is not None:  # a child: its threads must end before it is destroyed
+            self.compare_window.stop_all(SHUTDOWN_TIMEOUT_MS)
+            self.compare_window.close()
         event.accept()

@@ -39,7 +39,7 @@ def open_compare_window(window):
     """
     from studio.gui.compare_window import CompareWindow  # heavy: only when first asked for
 
-    compare = getattr(window, "compare_window", None)
+    compare = window.compare_window
     if compare is None:
         compare = CompareWindow(window.spec_model.spec, window)
         compare.setWindowFlag(Qt.WindowType.Window)  # its own top-level window, owned by ours

@@ -78,9 +78,9 @@ class TrainingWorker(QObject):
         self._batch_interval_s = batch_interval_s
         self._batch: list = []  # reports not sent yet
         self._batch_started = 0.0  # when the oldest of them arrived
-        self._model = None  # ours, when the engine may skip grids: we draw the missing ones
+        self._model = None  # the model being trained (built in the worker thread by run())
+        self._data = None  # its Dataset: the standardisation of grids drawn on a pause
         self._grid_missing = False  # the last report came without a grid
-        self._standardize = None  # (mean, std) of the training set, made on first need
         self._stop = threading.Event()  # also handed to the engine: checked before every batch
         self._cond = threading.Condition()
         self._running = not start_paused
@@ -158,19 +158,14 @@ class TrainingWorker(QObject):
             self.epochs_finished.emit(batch)
 
     def _catch_up_grid(self) -> None:
-        if not self._grid_missing or self._model is None:
+        if not self._grid_missing:
             return
         self._grid_missing = False
-        if self._standardize is None:
-            # Made only on a pause or stop (a full run never needs it); same seed, same stats.
-            data = make_data(self._spec.data, self._spec.dtype, self._spec.device)
-            self._standardize = (data.mean, data.std)
-        self.grid_ready.emit(predict_grid(self._model, *self._standardize, self._grid_size))
+        data = self._data
+        self.grid_ready.emit(predict_grid(self._model, data.mean, data.std, self._grid_size))
 
     def _send_weights(self) -> None:
         """Emit a frozen copy of the weights (name → read-only numpy array) for export."""
-        if self._model is None:
-            return
         weights = {}
         for name, tensor in self._model.state_dict().items():
             array = tensor.detach().cpu().numpy().copy()
@@ -182,11 +177,14 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         """Train until done, stopped or diverged. Connect to ``QThread.started``."""
         try:
-            if self._grid_interval_s is not None:
-                self._model = build_model(self._spec)
+            # Ours as well as the engine's: grids of a paused model and the weights for export
+            # use the very model and standardisation that train.
+            self._data = make_data(self._spec.data, self._spec.dtype, self._spec.device)
+            self._model = build_model(self._spec)
             # The engine enters torch.no_grad() itself on every resume, in this thread.
             reports = train(self._spec, stop=self._stop, grid_size=self._grid_size,
-                            model=self._model, grid_interval_s=self._grid_interval_s)
+                            model=self._model, data=self._data,
+                            grid_interval_s=self._grid_interval_s)
             while self._may_pull():
                 report = next(reports, None)
                 if report is None:

@@ -227,3 +227,14 @@ def test_reference_configs_learn_the_disk(name: str, epochs: int) -> None:
     reports = list(train(spec, grid_every=0))
     assert len(reports) == epochs
     assert reports[-1].test_acc >= 0.95 and reports[-1].train_acc >= 0.95
+
+
+def test_a_prebuilt_dataset_gives_the_same_run() -> None:
+    from studio.core import make_data
+
+    spec = RunSpec(layers=(LayerSpec(6),), epochs=3, data=DataSpec(n_train=60, n_test=40))
+    data = make_data(spec.data, spec.dtype, spec.device)
+    def untimed(reports):
+        return [dataclasses.replace(r, elapsed_s=0.0, steps_per_s=0.0) for r in reports]
+
+    assert untimed(train(spec, data=data)) == untimed(train(spec))
