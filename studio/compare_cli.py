@@ -14,8 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from studio.core import report
-from studio.core.experiment import (
+from studio.core.compare import report
+from studio.core.compare.experiment import (
     CONFIG_KEYS,
     MAX_RUNS,
     ExperimentError,
@@ -24,8 +24,8 @@ from studio.core.experiment import (
     make_config,
     run_experiment,
 )
+from studio.core.compare.twin import TwinError
 from studio.core.spec import SpecError
-from studio.core.twin import TwinError
 
 __all__ = ["main"]
 

@@ -1,6 +1,7 @@
-"""The studio's Qt-free core: specs, model building, the training engine and file I/O.
+"""The studio's Qt-free core: specs, model building, the run (:class:`Session`) and file I/O.
 
-Nothing here imports Qt; the GUI, the CLI and the tests all drive :func:`train`.
+Nothing here imports Qt; the GUI, the CLI, the torch.nn twin, experiments and the tests all
+drive a :class:`Session` (:func:`train` is a fresh session's run).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from .build import (
     targets_for,
     torch_dtype,
 )
-from .engine import EpochReport, predict_grid, train
+from .engine import train
+from .evaluation import RunStopped, predict_grid
 from .io import (
-    CSV_COLUMNS,
-    CurveRow,
     StudioIOError,
     atomic_write_bytes,
     atomic_write_text,
@@ -28,6 +28,8 @@ from .io import (
     save_spec,
     write_curves_csv,
 )
+from .records import CSV_COLUMNS, METRIC_LABELS, METRICS, CurveRow, EpochReport
+from .session import Session, Snapshot
 from .spec import (
     ACTIVATIONS,
     DATASETS,
@@ -52,9 +54,9 @@ from .weights import WeightsError, load_weights, save_weights
 
 __all__ = [
     "ACTIVATIONS", "CSV_COLUMNS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LOSSES",
-    "MAX_SEED", "OPTIMIZERS", "SCHEMA_VERSION", "TEST_SEED_OFFSET",
+    "MAX_SEED", "METRICS", "METRIC_LABELS", "OPTIMIZERS", "SCHEMA_VERSION", "TEST_SEED_OFFSET",
     "CurveRow", "DataSpec", "Dataset", "EpochReport", "LayerSpec", "OptimizerSpec", "RunSpec",
-    "SpecError", "StudioIOError", "WeightsError",
+    "RunStopped", "Session", "Snapshot", "SpecError", "StudioIOError", "WeightsError",
     "atomic_write_bytes", "atomic_write_text", "build_loss", "build_model", "build_optimizer",
     "from_dict", "from_json", "load_spec", "load_weights", "make_data", "predict_grid",
     "read_curves_csv", "resolve_device", "save_spec", "save_weights", "targets_for", "to_dict",

@@ -16,16 +16,13 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import EpochReport
+from .records import CSV_COLUMNS, CurveRow, EpochReport
 from .spec import RunSpec, SpecError, from_json, to_json
 
 __all__ = ["CSV_COLUMNS", "CurveRow", "StudioIOError", "atomic_write_bytes", "atomic_write_text",
            "load_spec", "read_curves_csv", "save_spec", "write_curves_csv"]
-
-CSV_COLUMNS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc", "elapsed_s")
 
 PathLike = str | os.PathLike
 
@@ -102,18 +99,6 @@ def load_spec(path: PathLike) -> RunSpec:
         return from_json(text)
     except SpecError as exc:  # same path, plus which file: the CLI and GUI show it as is
         raise SpecError(exc.path, f"{exc.message} (in {os.fspath(path)!r})") from None
-
-
-@dataclass(frozen=True)
-class CurveRow:
-    """One row of a curves CSV: an epoch's metrics without the grid."""
-
-    epoch: int
-    train_loss: float
-    test_loss: float
-    train_acc: float
-    test_acc: float
-    elapsed_s: float
 
 
 def write_curves_csv(path: PathLike, reports: Iterable[EpochReport | CurveRow]) -> None:

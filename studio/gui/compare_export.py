@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from studio.core.experiment import ExperimentResult
-from studio.core.report import write_outputs
+from studio.core.compare.experiment import ExperimentResult
+from studio.core.compare.report import write_outputs
 
 __all__ = ["choose_directory", "export_experiment", "png_writer"]
 

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.experiment import FRAMEWORKS, ExperimentResult
-from studio.core.report import METRICS, bands, comparisons, table_rows
-from studio.core.twin import TwinReport
+from studio.core.compare.experiment import FRAMEWORKS, ExperimentResult
+from studio.core.compare.report import METRICS, bands, comparisons, table_rows
+from studio.core.compare.twin import TwinReport
 
 __all__ = ["COLORS", "DRIFT_COLORS", "BandPlots", "ResultsTable", "TwinPanel", "TwinPlots",
            "button",

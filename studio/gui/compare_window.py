@@ -12,9 +12,9 @@ import threading
 from PySide6 import QtWidgets as qw
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
-from studio.core import experiment as ex
+from studio.core.compare import experiment as ex
+from studio.core.compare.twin import twin_train
 from studio.core.spec import RunSpec
-from studio.core.twin import twin_train
 
 from . import compare_export
 from .compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin

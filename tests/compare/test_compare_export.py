@@ -6,7 +6,7 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from studio.core.experiment import make_config, run_experiment
+from studio.core.compare.experiment import make_config, run_experiment
 from studio.gui.compare_export import png_writer
 
 

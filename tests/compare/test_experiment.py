@@ -10,8 +10,8 @@ import threading
 import pytest
 
 from studio import compare_cli
-from studio.core import report, stats
-from studio.core.experiment import (
+from studio.core.compare import report, stats
+from studio.core.compare.experiment import (
     ExperimentConfig,
     ExperimentError,
     default_grid,

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from studio.core import stats
+from studio.core.compare import stats
 
 
 def test_mean_std_median_by_hand() -> None:

@@ -9,8 +9,8 @@ import torch
 
 import minidl
 from studio.core.build import build_model
+from studio.core.compare.twin import TorchSession, TwinError, build_torch_twin, twin_train
 from studio.core.spec import LayerSpec, OptimizerSpec, RunSpec
-from studio.core.twin import TwinError, build_torch_twin, train_torch, twin_train
 
 OPTIMIZERS = {"sgd": OptimizerSpec(name="sgd", lr=0.1, momentum=0.0),
               "sgd_momentum": OptimizerSpec(name="sgd", lr=0.1, momentum=0.2),
@@ -73,7 +73,7 @@ def test_stop_event_and_divergence() -> None:
     stop = threading.Event()
     stop.set()
     assert list(twin_train(RunSpec(epochs=3), stop=stop)) == []
-    assert train_torch(RunSpec(epochs=3), stop=stop) is None
+    assert list(TorchSession(RunSpec(epochs=3)).run(stop=stop)) == []
     bad = dataclasses.replace(RunSpec(epochs=50, loss="mse"),
                               optimizer=OptimizerSpec(lr=100.0, momentum=0.9))
     reports = list(twin_train(bad, grid_size=4))

@@ -20,9 +20,9 @@ from studio.core import (
     OptimizerSpec,
     RunSpec,
     build_model,
-    engine,
     load_spec,
     predict_grid,
+    session,
     train,
 )
 
@@ -81,7 +81,7 @@ def test_grid_interval_skips_grids_by_training_time(monkeypatch) -> None:
     # A fake clock: every reading is 50 ms after the previous one, so each epoch takes
     # 100 ms of elapsed_s and its grid decision is read 50 ms into it.
     ticks = iter(range(10_000))
-    monkeypatch.setattr(engine, "time", SimpleNamespace(perf_counter=lambda: next(ticks) * 0.05))
+    monkeypatch.setattr(session, "time", SimpleNamespace(perf_counter=lambda: next(ticks) * 0.05))
     spec = dataclasses.replace(SMALL, epochs=8)
     reports = list(train(spec, grid_size=4, grid_interval_s=0.25))
     # The first grid, then one per >= 250 ms of training, and always the last epoch's.

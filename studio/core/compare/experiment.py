@@ -1,8 +1,9 @@
 """The experiment runner: N seeded runs × configurations × {minidl, torch.nn}.
 
-Each run of a seed is a controlled pair: the minidl run (through :func:`studio.core.engine.train`)
-and the torch.nn run (an ordinary autograd loop) see the same data, the same initial weights
-(copied from the minidl model built from that seed) and the same batch order. Runs are spread
+Each run of a seed is a controlled pair: the minidl :class:`~studio.core.session.Session` and
+its torch.nn twin (:class:`~studio.core.compare.twin.TorchSession`, autograd) see the same
+data, the same initial weights (copied from the minidl model built from that seed) and the
+same batch order. Runs are spread
 over processes (``spawn``, one torch thread each); results stream back as they finish and a
 cancelled experiment returns what finished, marked ``partial``.
 """
@@ -22,10 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from .build import build_model
-from .engine import train
-from .spec import OptimizerSpec, RunSpec
-from .twin import build_torch_twin, train_torch
+from ..build import build_model
+from ..records import METRICS
+from ..session import Session
+from ..spec import OptimizerSpec, RunSpec
+from .twin import TorchSession, build_torch_twin
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "ExperimentConfig", "ExperimentError",
            "ExperimentResult", "RunResult", "default_grid", "make_config", "run_experiment",
@@ -161,37 +163,25 @@ def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: objec
         build_torch_twin(config.spec, build_model(config.spec))  # TwinError names the layer
 
 
-def _result(framework: str, spec: RunSpec, curves, elapsed: float, diverged: bool,
-            message: str) -> RunResult:
-    return RunResult(framework, spec.name, spec.seed, *(tuple(c) for c in curves),
-                     train_time_s=elapsed, diverged=diverged, message=message)
-
-
 def run_one(spec: RunSpec, framework: str, seed: int | None = None, *, label: str = "",
             stop: threading.Event | None = None) -> RunResult | None:
     """Train ``spec`` (re-seeded with :func:`seeded` when ``seed`` is given) in one framework.
 
-    Returns ``None`` when ``stop`` was set before the run finished.
+    Both frameworks are driven the same way: a session (minidl's or its torch.nn twin's)
+    yields one report per epoch. Returns ``None`` when ``stop`` was set before the run finished.
     """
     if framework not in FRAMEWORKS:
         raise ExperimentError(f"unknown framework {framework!r} (choose from "
                               f"{', '.join(FRAMEWORKS)})")
     spec = seeded(spec, seed) if seed is not None else spec
-    if framework == "torch.nn":
-        out = train_torch(spec, stop=stop)
-        result = None if out is None else _result("torch.nn", spec, *out)
-    else:
-        curves: list[list[float]] = [[], [], [], []]
-        report = None
-        for report in train(spec, stop=stop, grid_every=0):
-            for curve, value in zip(curves, (report.train_loss, report.test_loss,
-                                             report.train_acc, report.test_acc), strict=True):
-                curve.append(value)
-        if report is None or (len(curves[0]) < spec.epochs and not report.diverged):
-            return None
-        result = _result("minidl", spec, curves, report.elapsed_s, report.diverged,
-                         report.message)
-    return dataclasses.replace(result, config=label or spec.name) if result else None
+    session = (TorchSession if framework == "torch.nn" else Session)(spec)
+    reports = list(session.run(stop=stop, grid_every=0))
+    if not reports or (len(reports) < spec.epochs and not reports[-1].diverged):
+        return None
+    last = reports[-1]
+    curves = (tuple(getattr(r, metric) for r in reports) for metric in METRICS)
+    return RunResult(framework, label or spec.name, spec.seed, *curves,
+                     train_time_s=last.elapsed_s, diverged=last.diverged, message=last.message)
 
 
 _WORKER_STOP = None  # the pool's shared stop event, set by the initializer in each process

@@ -2,6 +2,8 @@
 
 :func:`build_torch_twin` mirrors a minidl model layer by layer with ``torch.nn`` modules and
 copies the weights through the state dict (minidl uses torch's key layout).
+:class:`TorchSession` is the twin's :class:`~studio.core.session.Session`: the same run (data,
+batches, evaluation, reports) with torch's model, loss and optimiser.
 :func:`twin_train` trains both side by side on exactly the same batches and yields a frozen
 :class:`TwinReport` per epoch saying how far apart they drifted. The torch side uses autograd
 (it is the reference); the minidl side never does.
@@ -11,7 +13,6 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,12 +23,13 @@ from torch import nn
 import minidl
 import minidl.data
 
-from .build import build_loss, build_model, build_optimizer, make_data, targets_for, torch_dtype
-from .engine import evaluate, grid_points
-from .spec import RunSpec
+from ..build import build_model, build_optimizer, make_data, torch_dtype
+from ..evaluation import grid_points
+from ..session import Session
+from ..spec import RunSpec
 
-__all__ = ["TwinError", "TwinReport", "build_torch_twin", "torch_loss", "torch_optimizer",
-           "train_torch", "twin_train"]
+__all__ = ["TorchSession", "TwinError", "TwinReport", "build_torch_twin", "torch_loss",
+           "torch_optimizer", "twin_train"]
 
 
 class TwinError(ValueError):
@@ -139,22 +141,56 @@ class TwinReport:
     diverged: bool = False
 
 
-def _metrics(model, loss_fn, x, target, y) -> tuple[float, float]:
-    # The engine's evaluation, so minidl, its twin and train_torch are measured alike.
-    loss, correct = evaluate(model, loss_fn, x, target, y)
-    return float(loss), float(correct) / x.shape[0]
+class TorchSession(Session):
+    """The torch.nn twin of a :class:`~studio.core.session.Session`: same run, autograd.
+
+    Same data, initial weights, batch order, evaluation and :class:`EpochReport` as the
+    minidl session of ``spec``; only the model, loss and optimiser are torch's.
+
+    Parameters
+    ----------
+    spec : RunSpec
+        What to train.
+    data : Dataset, optional
+        As for :class:`Session`.
+    model : minidl.Sequential, optional
+        The minidl model whose weights the twin starts from (default: ``build_model(spec)``).
+    """
+
+    def _build_model(self, model):
+        return build_torch_twin(self.spec, model if model is not None else build_model(self.spec))
+
+    def _build_loss(self):
+        return torch_loss(self.spec)
+
+    def _build_optimizer(self):
+        return torch_optimizer(self.spec, self.model.parameters())
+
+    def _make_backward(self):
+        zero_grad, net, loss_fn = self.optimizer.zero_grad, self.model, self.loss_fn
+
+        def gradients(xb: torch.Tensor, tb: torch.Tensor) -> None:
+            zero_grad()
+            loss_fn(net(xb), tb).backward()
+
+        return gradients
+
+    def _grad_mode(self):
+        # The caller may be in no_grad (the GUI worker, a twin loop): this side is autograd.
+        return torch.enable_grad()
 
 
 def _grads(params) -> torch.Tensor:  # all gradients as one float64 vector
     return torch.cat([g.reshape(-1).double() for g in params])
 
+
 def twin_train(spec: RunSpec, *, stop: threading.Event | None = None,
                grid_size: int = 48) -> Iterator[TwinReport]:
-    """Train the minidl model of ``spec`` and its torch.nn twin side by side.
+    """Train the minidl session of ``spec`` and its :class:`TorchSession` side by side.
 
-    Both models start from the same weights and consume the very same batches (one shuffled
-    :class:`minidl.data.BatchIterator` feeds both). Building happens at the call, so a
-    :class:`TwinError` or :class:`~studio.core.spec.SpecError` is raised before iteration.
+    Both start from the same weights and, being the same run, take the very same batches.
+    Building happens at the call, so a :class:`TwinError` or
+    :class:`~studio.core.spec.SpecError` is raised before iteration.
 
     Parameters
     ----------
@@ -172,114 +208,57 @@ def twin_train(spec: RunSpec, *, stop: threading.Event | None = None,
     """
     if grid_size < 1:
         raise ValueError(f"grid_size must be >= 1, got {grid_size}")
-    dtype = torch_dtype(spec.dtype)
-    data = make_data(spec.data, dtype, spec.device)
-    model = build_model(spec)
-    twin = build_torch_twin(spec, model)
-    return _run(spec, model, twin, data, stop, grid_size)
+    data = make_data(spec.data, torch_dtype(spec.dtype), spec.device)
+    mini = Session(spec, data=data)
+    twin = TorchSession(spec, data=data, model=mini.model)
+    return _run(mini, twin, stop, grid_size)
 
 
-def _run(spec, model, twin, data, stop, grid_size) -> Iterator[TwinReport]:
-    loss_fn, t_loss_fn = build_loss(spec), torch_loss(spec)
-    optimizer = build_optimizer(spec, model.parameters())
-    t_optimizer = torch_optimizer(spec, twin.parameters())
-    dtype = data.x_train.dtype
-    t_train = targets_for(spec.loss, data.y_train, dtype)
-    t_test = targets_for(spec.loss, data.y_test, dtype)
-    batches = minidl.data.BatchIterator(data.x_train, t_train, spec.batch_size, seed=spec.seed)
-    grid = grid_points(grid_size, data.mean, data.std)
-    last = len(batches) - 1
-    for epoch in range(1, spec.epochs + 1):
+def _run(mini: Session, twin: TorchSession, stop, grid_size) -> Iterator[TwinReport]:
+    grid = grid_points(grid_size, mini.data.mean, mini.data.std)
+    last = mini.batches_per_epoch - 1
+    for epoch in range(1, mini.spec.epochs + 1):
         rel_grad = math.nan
-        for i, (xb, tb) in enumerate(batches):
+        for i in range(last + 1):
             if stop is not None and stop.is_set():
                 return
-            # grad mode is thread-local and the caller may be in no_grad: say what each side needs.
-            with torch.no_grad():
-                optimizer.zero_grad()
-                loss_fn(model(xb), tb)
-                model.backward(loss_fn.backward())
-            with torch.enable_grad():
-                t_optimizer.zero_grad()
-                t_loss_fn(twin(xb), tb).backward()
+            mini.compute_gradients()
+            twin.compute_gradients()
             if i == last:
                 with torch.no_grad():
-                    g_torch = _grads(p.grad for p in twin.parameters())
-                    g_mini = _grads(p.grad for p in model.parameters())
+                    g_torch = _grads(p.grad for p in twin.model.parameters())
+                    g_mini = _grads(p.grad for p in mini.model.parameters())
                     norm = float(g_torch.norm())
                     diff = float((g_mini - g_torch).norm())
                     rel_grad = diff / norm if norm > 0 else (0.0 if diff == 0 else math.inf)
-            with torch.no_grad():
-                optimizer.step()
-                t_optimizer.step()
-        report = _report(epoch, model, twin, loss_fn, t_loss_fn, data, t_train, t_test, grid,
-                         grid_size, rel_grad)
+            mini.apply_update()
+            twin.apply_update()
+        # The batches are done: each session's run() only evaluates and reports the epoch.
+        m = next(mini.run(epoch, stop=stop, grid_every=0), None)
+        t = next(twin.run(epoch, stop=stop, grid_every=0), None)
+        if m is None or t is None:
+            return
+        report = _report(epoch, m, t, mini.model, twin.model, grid, grid_size, rel_grad)
         yield report
         if report.diverged:
             return
 
 
 @torch.no_grad()
-def _report(epoch, model, twin, loss_fn, t_loss_fn, data, t_train, t_test, grid, grid_size,
-            rel_grad) -> TwinReport:
+def _report(epoch, m, t, model, net, grid, grid_size, rel_grad) -> TwinReport:
     model.eval()
     try:
-        m_tr = _metrics(model, loss_fn, data.x_train, t_train, data.y_train)
-        m_te = _metrics(model, loss_fn, data.x_test, t_test, data.y_test)
         m_grid = model(grid).argmax(1)
     finally:
         model.train()
-    t_tr = _metrics(twin, t_loss_fn, data.x_train, t_train, data.y_train)
-    t_te = _metrics(twin, t_loss_fn, data.x_test, t_test, data.y_test)
-    disagree = (m_grid != twin(grid).argmax(1)).reshape(grid_size, grid_size).cpu().numpy()
+    disagree = (m_grid != net(grid).argmax(1)).reshape(grid_size, grid_size).cpu().numpy()
     disagree.flags.writeable = False
     weight_diff = max(float((a.data - b).abs().max())
-                      for a, b in zip(model.parameters(), twin.parameters(), strict=True))
-    losses = (m_tr[0], m_te[0], t_tr[0], t_te[0])
+                      for a, b in zip(model.parameters(), net.parameters(), strict=True))
     return TwinReport(
-        epoch=epoch, minidl_train_loss=m_tr[0], minidl_test_loss=m_te[0],
-        minidl_train_acc=m_tr[1], minidl_test_acc=m_te[1], torch_train_loss=t_tr[0],
-        torch_test_loss=t_te[0], torch_train_acc=t_tr[1], torch_test_acc=t_te[1],
+        epoch=epoch, minidl_train_loss=m.train_loss, minidl_test_loss=m.test_loss,
+        minidl_train_acc=m.train_acc, minidl_test_acc=m.test_acc,
+        torch_train_loss=t.train_loss, torch_test_loss=t.test_loss,
+        torch_train_acc=t.train_acc, torch_test_acc=t.test_acc,
         max_abs_weight_diff=weight_diff, rel_grad_diff=rel_grad, disagreement=disagree,
-        disagreement_fraction=float(disagree.mean()),
-        diverged=not all(math.isfinite(v) for v in losses))
-
-
-def train_torch(spec: RunSpec, *, stop: threading.Event | None = None):
-    """Train the torch.nn twin of ``spec`` alone, as an ordinary autograd loop.
-
-    Same data, initial weights and batch order as ``engine.train(spec)``; per epoch the same
-    evaluation (per-sample mean loss, accuracy on both sets), inside the timed region as there.
-
-    Returns
-    -------
-    (curves, elapsed_s, diverged, message) or None
-        ``curves`` = [train_loss, test_loss, train_acc, test_acc] lists; ``None`` if stopped.
-    """
-    dtype = torch_dtype(spec.dtype)
-    data = make_data(spec.data, dtype, spec.device)
-    net = build_torch_twin(spec, build_model(spec))
-    loss_fn, opt = torch_loss(spec), torch_optimizer(spec, net.parameters())
-    t_train = targets_for(spec.loss, data.y_train, dtype)
-    t_test = targets_for(spec.loss, data.y_test, dtype)
-    batches = minidl.data.BatchIterator(data.x_train, t_train, spec.batch_size, seed=spec.seed)
-    sets = ((data.x_train, t_train, data.y_train), (data.x_test, t_test, data.y_test))
-    curves: list[list[float]] = [[], [], [], []]
-    elapsed = 0.0
-    for epoch in range(1, spec.epochs + 1):
-        start = time.perf_counter()
-        with torch.enable_grad():  # the caller may be in no_grad; this side is autograd
-            for xb, tb in batches:
-                if stop is not None and stop.is_set():
-                    return None
-                opt.zero_grad()
-                loss_fn(net(xb), tb).backward()
-                opt.step()
-        with torch.no_grad():
-            (tr_loss, tr_acc), (te_loss, te_acc) = (_metrics(net, loss_fn, *set_) for set_ in sets)
-        elapsed += time.perf_counter() - start
-        for curve, value in zip(curves, (tr_loss, te_loss, tr_acc, te_acc), strict=True):
-            curve.append(value)
-        if not (math.isfinite(tr_loss) and math.isfinite(te_loss)):
-            return curves, elapsed, True, f"Loss became {tr_loss} at epoch {epoch}"
-    return curves, elapsed, False, ""
+        disagreement_fraction=float(disagree.mean()), diverged=m.diverged or t.diverged)

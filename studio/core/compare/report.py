@@ -18,16 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
+from ..io import atomic_write_text
+from ..records import METRICS
+from ..spec import from_dict, to_dict
 from . import stats
 from .experiment import FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
-from .io import atomic_write_text
-from .spec import from_dict, to_dict
 
 __all__ = ["METRICS", "RESULTS_VERSION", "Comparison", "TableRow", "bands", "comparisons",
            "curves_csv", "load_results", "markdown_table", "results_from_dict",
            "results_to_dict", "row_name", "table_csv", "table_rows", "write_outputs"]
 
-METRICS = ("train_loss", "test_loss", "train_acc", "test_acc")
 _HEAD = {"train_loss": "loss train", "test_loss": "loss test", "train_acc": "accuracy train %",
          "test_acc": "accuracy test %"}
 RESULTS_VERSION = 1
