@@ -3,7 +3,9 @@
 Usage::
 
     minidl-studio [FILE.json]
-    minidl-studio --headless CONFIG.json --out DIR [--epochs N] [--device cpu|cuda] [--quiet]
+    minidl-studio --headless CONFIG.json|EXAMPLE --out DIR [--epochs N] [--device cpu|cuda]
+                  [--quiet]
+    minidl-studio examples
     minidl-studio compare [--runs 20] [--epochs 200] [--configs ce-sgd,ce-mom,mse-sgd,mse-mom]
                           [--workers 2] [--seed 0] [--out DIR] [--rerun results.json] [--quiet]
 
@@ -77,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["compare"]:
         return _compare(args[1:])
+    if args[:1] == ["examples"]:
+        from studio import examples_cli
+
+        return examples_cli.main(args[1:])
     if "--headless" in args:
         return _headless(args)
     if any(a in ("-h", "--help") for a in args):

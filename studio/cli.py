@@ -25,12 +25,12 @@ from studio.core import (
     SpecError,
     StudioIOError,
     build_model,
-    load_spec,
     save_spec,
     save_weights,
     train,
     write_curves_csv,
 )
+from studio.core.examples import load_spec_or_example
 
 __all__ = ["EXIT_BAD_CONFIG", "EXIT_DIVERGED", "EXIT_INTERRUPTED", "EXIT_IO_ERROR", "EXIT_OK",
            "PngWriter", "main"]
@@ -45,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m studio.cli",
         description="Train a minidl-studio spec without the GUI and write its curves.")
-    parser.add_argument("--headless", metavar="CONFIG.json", required=True,
-                        help="spec file to train (as saved by the studio)")
+    parser.add_argument("--headless", metavar="CONFIG.json|EXAMPLE", required=True,
+                        help="spec file to train (as saved by the studio), or the name of an "
+                             "example (`minidl-studio examples` lists them)")
     parser.add_argument("--out", metavar="DIR", required=True,
                         help="output directory (created if missing)")
     parser.add_argument("--epochs", type=int, metavar="N", help="override the spec's epochs")
@@ -66,7 +67,7 @@ def _format(report: EpochReport, epochs: int) -> str:
 
 
 def _load(args: argparse.Namespace) -> RunSpec:
-    spec = load_spec(args.headless)
+    spec = load_spec_or_example(args.headless)
     overrides = {}
     if args.epochs is not None:
         overrides["epochs"] = args.epochs

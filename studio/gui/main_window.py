@@ -15,6 +15,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
+from studio.core.examples import UnknownExampleError, load_example
 from studio.gui import dialogs
 from studio.gui.architecture_view import ArchitectureSummary
 from studio.gui.controls import RunControls
@@ -210,16 +211,16 @@ class MainWindow(QMainWindow, ExportCommands):
         self.statusBar().showMessage(f"Opened {path}.")
         return True
 
-    def open_example(self, path: Path) -> bool:
-        """Examples menu: load an example as a new untitled setup (Save asks where)."""
+    def open_example(self, name: str) -> bool:
+        """Examples menu: load the example ``name`` as a new untitled setup (Save asks where)."""
         if not self.confirm_discard():
             return False
         try:
-            spec = load_spec(path)
-        except (SpecError, StudioIOError) as exc:
+            spec = load_example(name)
+        except (SpecError, StudioIOError, UnknownExampleError) as exc:
             dialogs.show_error(self, "Cannot open example", str(exc))
             return False
-        self._replace_spec(spec, None, example=Path(path).stem)
+        self._replace_spec(spec, None, example=name)
         self.statusBar().showMessage(f"Loaded example {spec.name}.")
         return True
 

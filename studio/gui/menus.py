@@ -6,29 +6,13 @@ calls a method of the window or of its run controller, nothing here holds state.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from studio.core import SpecError, StudioIOError, load_spec
+from studio.core.examples import example_labels
 
-__all__ = ["EXAMPLES_DIR", "build_menus", "example_files", "open_compare_window"]
-
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
-
-
-def example_files() -> list[tuple[str, Path]]:
-    """``(label, path)`` of each example spec, labelled with the spec's name."""
-    out = []
-    for path in sorted(EXAMPLES_DIR.glob("*.json")):
-        try:
-            label = load_spec(path).name
-        except (SpecError, StudioIOError):
-            continue  # a broken example should not break the menu
-        out.append((label, path))
-    return out
+__all__ = ["build_menus", "open_compare_window"]
 
 
 def open_compare_window(window):
@@ -133,8 +117,8 @@ def build_menus(window) -> dict[str, QAction]:
                                  lambda _checked=False: open_compare_window(window), "Ctrl+K")
 
     examples_menu = bar.addMenu("E&xamples")
-    for i, (label, path) in enumerate(example_files()):
+    for i, (name, label) in enumerate(example_labels()):
         actions[f"example_{i}"] = _action(
             window, examples_menu, f"example_{i}", label,
-            lambda _checked=False, path=path: window.open_example(path))
+            lambda _checked=False, name=name: window.open_example(name))
     return actions

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -20,13 +19,12 @@ from studio.core import (
     OptimizerSpec,
     RunSpec,
     build_model,
-    load_spec,
     predict_grid,
     session,
     train,
 )
+from studio.core.examples import load_example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 SMALL = RunSpec(layers=(LayerSpec(8), LayerSpec(8)), data=DataSpec(n_train=200, n_test=100),
                 batch_size=32, epochs=3, seed=1)
 TIMING = ("elapsed_s", "steps_per_s")
@@ -220,9 +218,9 @@ def test_training_runs_under_no_grad_in_a_worker_thread() -> None:
     assert probe.modes == {False}
 
 
-@pytest.mark.parametrize(("name", "epochs"), [("seed_a.json", 200), ("seed_b.json", 100)])
+@pytest.mark.parametrize(("name", "epochs"), [("seed_a", 200), ("seed_b", 100)])
 def test_reference_configs_learn_the_disk(name: str, epochs: int) -> None:
-    spec = load_spec(EXAMPLES / name)
+    spec = load_example(name)
     assert spec.epochs == epochs
     reports = list(train(spec, grid_every=0))
     assert len(reports) == epochs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -24,8 +24,9 @@ from studio.core import (
     train,
     write_curves_csv,
 )
+from studio.core.examples import load_example
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+EXAMPLES = resources.files("studio.examples")  # package data, as an installed wheel has it
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -146,17 +147,16 @@ def test_malformed_curves_say_which_line(tmp_path: Path, text: str, words: str) 
 
 
 def test_example_files_are_the_seed_tasks() -> None:
-    a = load_spec(EXAMPLES / "seed_a.json")
+    a = load_example("seed_a")
     assert a.sizes == (2, 25, 25, 25, 2) and {lay.activation for lay in a.layers} == {"relu"}
     assert (a.loss, a.optimizer.name, a.optimizer.lr, a.optimizer.momentum) == (
         "cross_entropy", "sgd", 0.1, 0.2)
     assert (a.batch_size, a.epochs, a.data.name, a.data.n_train, a.data.n_test) == (
         100, 200, "disk", 1000, 1000)
-    b = load_spec(EXAMPLES / "seed_b.json")
+    b = load_example("seed_b")
     assert b.sizes == (2, 25, 25, 25, 2)
     assert [lay.activation for lay in b.layers] == ["relu", "relu", "tanh"]
     assert (b.loss, b.optimizer.momentum, b.batch_size, b.epochs) == ("mse", 0.9, 100, 100)
-    for name in ("seed_a.json", "seed_b.json"):  # exactly what save_spec writes
-        text = (EXAMPLES / name).read_text()
-        assert text == sio.to_json(load_spec(EXAMPLES / name))
-    assert os.path.exists(EXAMPLES / "seed_a.json")
+    for name in ("seed_a", "seed_b"):  # exactly what save_spec writes
+        text = EXAMPLES.joinpath(f"{name}.json").read_text(encoding="utf-8")
+        assert text == sio.to_json(load_example(name))
