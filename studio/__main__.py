@@ -54,7 +54,7 @@ def _headless(argv: list[str]) -> int:
     from studio import cli
 
     try:
-        from studio.gui.export import png_writer
+        from studio.gui.run.export import png_writer
     except ImportError as exc:  # the GUI extra is optional for headless runs
         print(f"note: PNG output disabled ({exc.name or exc} is not installed); "
               "writing config.json and curves.csv only", file=sys.stderr)
@@ -67,7 +67,7 @@ def _compare(argv: list[str]) -> int:
     from studio import compare_cli
 
     try:
-        from studio.gui.compare_export import png_writer
+        from studio.gui.compare.compare_export import png_writer
     except ImportError as exc:
         print(f"note: PNG output disabled ({exc.name or exc} is not installed)", file=sys.stderr)
         png_writer = None

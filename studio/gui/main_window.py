@@ -2,7 +2,7 @@
 
 The window is wiring: a :class:`SpecModel` (what to train), a :class:`RunController` (the run),
 views of both, the menus, and file handling. Plots redraw from one frame timer, paced by their
-measured cost (:mod:`studio.gui.frame_pacer`), only when new reports arrived.
+measured cost (:mod:`studio.gui.run.frame_pacer`), only when new reports arrived.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, 
 from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
 from studio.core.examples import UnknownExampleError, load_example
 from studio.gui import dialogs
-from studio.gui.architecture_view import ArchitectureSummary
-from studio.gui.controls import RunControls
-from studio.gui.export_commands import ExportCommands
-from studio.gui.frame_pacer import FrameClock
-from studio.gui.layer_stack import LayerStackWidget
 from studio.gui.menus import build_menus
-from studio.gui.plots import CurvesView, configure_pyqtgraph
 from studio.gui.recent import RecentFiles
-from studio.gui.region import DecisionRegionView
-from studio.gui.run_controller import RunController, RunState
-from studio.gui.settings_panel import SettingsPanel
-from studio.gui.spec_model import SpecModel
+from studio.gui.run.controls import RunControls
+from studio.gui.run.export_commands import ExportCommands
+from studio.gui.run.frame_pacer import FrameClock
+from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+from studio.gui.run.region import DecisionRegionView
+from studio.gui.run.run_controller import RunController, RunState
+from studio.gui.setup.architecture_view import ArchitectureSummary
+from studio.gui.setup.layer_stack import LayerStackWidget
+from studio.gui.setup.settings_panel import SettingsPanel
+from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
 

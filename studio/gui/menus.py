@@ -21,7 +21,7 @@ def open_compare_window(window):
     It follows the spec being edited (``SpecModel.spec_changed``); the main window stops its
     runs when it closes (see ``MainWindow.closeEvent``).
     """
-    from studio.gui.compare_window import CompareWindow  # heavy: only when first asked for
+    from studio.gui.compare.compare_window import CompareWindow  # heavy: only when first asked for
 
     compare = window.compare_window
     if compare is None:

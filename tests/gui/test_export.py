@@ -9,7 +9,7 @@ from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 
 from studio.core import train
 from studio.gui import dialogs
-from studio.gui.export import png_writer
+from studio.gui.run.export import png_writer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

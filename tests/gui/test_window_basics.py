@@ -9,7 +9,7 @@ from window_helpers import RUN_TIMEOUT_MS, make_window
 
 from studio.core import RunSpec
 from studio.gui.main_window import MainWindow
-from studio.gui.run_controller import RunState
+from studio.gui.run.run_controller import RunState
 
 KEY_WIDGETS = ("start_button", "pause_button", "step_button", "stop_button", "reset_button",
                "progress_bar", "loss_plot", "accuracy_plot", "region_plot", "log_scale_check",

@@ -7,7 +7,7 @@ import dataclasses
 from PySide6.QtCore import Qt
 from window_helpers import make_window, with_epochs
 
-from studio.gui.compare_window import CompareWindow
+from studio.gui.compare.compare_window import CompareWindow
 
 
 def test_tools_menu_opens_one_compare_window_that_follows_the_spec(qtbot):

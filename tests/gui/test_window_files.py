@@ -8,7 +8,7 @@ from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 
 from studio.core import RunSpec, load_spec
 from studio.gui import dialogs
-from studio.gui.run_controller import RunState
+from studio.gui.run.run_controller import RunState
 
 
 def test_save_then_open_round_trips_the_spec(qtbot, tmp_path, monkeypatch):

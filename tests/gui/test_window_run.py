@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window, with_epochs
 
 from studio.core import train
-from studio.gui.run_controller import RunState
+from studio.gui.run.run_controller import RunState
 
 LONG = dataclasses.replace(SMALL, epochs=100_000)
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage
 
 from studio.core.compare.experiment import make_config, run_experiment
-from studio.gui.compare_export import png_writer
+from studio.gui.compare.compare_export import png_writer
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 """File > Export…: the main window's export commands, kept apart so the window reads as wiring.
 
 Each command asks for a path (through :mod:`studio.gui.dialogs`, which tests replace), writes
-atomically through :mod:`studio.gui.export`, and reports a failure in a dialog.
+atomically through :mod:`studio.gui.run.export`, and reports a failure in a dialog.
 """
 
 from __future__ import annotations
 
-from studio.gui import dialogs, export
+from studio.gui import dialogs
+from studio.gui.run import export
 
 __all__ = ["ExportCommands"]
 

@@ -15,10 +15,9 @@ from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 from studio.core.compare import experiment as ex
 from studio.core.compare.twin import twin_train
 from studio.core.spec import RunSpec
-
-from . import compare_export
-from .compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
-from .plots import configure_pyqtgraph
+from studio.gui.compare import compare_export
+from studio.gui.compare.compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
+from studio.gui.run.plots import configure_pyqtgraph
 
 __all__ = ["CompareWindow", "ExperimentWorker", "TwinWorker"]
 

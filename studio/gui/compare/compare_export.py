@@ -18,7 +18,7 @@ __all__ = ["choose_directory", "export_experiment", "png_writer"]
 
 def _ensure_app():
     # A headless caller may have no QApplication; choosing the platform (offscreen when there
-    # is no display) is the launcher's job, as for studio.gui.export.png_writer.
+    # is no display) is the launcher's job, as for studio.gui.run.export.png_writer.
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance() or QApplication([])
@@ -36,8 +36,8 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
     import pyqtgraph.exporters as exporters
     from PySide6.QtCore import QRectF
 
-    from .compare_plots import BandPlots
-    from .plots import configure_pyqtgraph
+    from studio.gui.compare.compare_plots import BandPlots
+    from studio.gui.run.plots import configure_pyqtgraph
 
     configure_pyqtgraph()  # the window's white look, not pyqtgraph's default black
 

@@ -9,8 +9,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QListWidget, QPushButton, QSpinBox
 
 from studio.core.spec import LayerSpec, RunSpec
-from studio.gui.layer_stack import MAX_LAYERS, LayerStackWidget
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.layer_stack import MAX_LAYERS, LayerStackWidget
+from studio.gui.setup.spec_model import SpecModel
 
 WIDTHS = (10, 20, 30)
 

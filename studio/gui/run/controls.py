@@ -1,6 +1,6 @@
 """Run controls: Start, Pause/Resume, Step, Stop, Reset, and the progress read-out.
 
-:class:`RunControls` is a view of a :class:`~studio.gui.run_controller.RunController`: the
+:class:`RunControls` is a view of a :class:`~studio.gui.run.run_controller.RunController`: the
 buttons call its commands and enable themselves from its state; the progress bar and labels
 are updated by :meth:`RunControls.refresh` from the window's frame timer, not per epoch.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from studio.gui.run_controller import RunController, RunState
+from studio.gui.run.run_controller import RunController, RunState
 
 __all__ = ["RunControls"]
 

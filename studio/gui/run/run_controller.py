@@ -1,7 +1,7 @@
 """The run in progress: owns the worker thread and the reports received so far.
 
 :class:`RunController` is the model the run controls, the plots and the progress bar are
-views of. It lives in the GUI thread; the :class:`~studio.gui.worker.TrainingWorker` lives in
+views of. It lives in the GUI thread; the :class:`~studio.gui.run.worker.TrainingWorker` lives in
 its own ``QThread``, and only frozen ``EpochReport`` objects travel between them.
 """
 
@@ -12,8 +12,8 @@ import enum
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from studio.core import EpochReport, RunSpec
-from studio.gui.spec_model import SpecModel
-from studio.gui.worker import TrainingWorker
+from studio.gui.run.worker import TrainingWorker
+from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState"]
 

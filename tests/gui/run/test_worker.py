@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QThread
 from window_helpers import RUN_TIMEOUT_MS, SMALL
 
 from studio.core import train
-from studio.gui.worker import TrainingWorker
+from studio.gui.run.worker import TrainingWorker
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_engine_errors_become_failed(qtbot, started, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("studio.gui.worker.train", broken)
+    monkeypatch.setattr("studio.gui.run.worker.train", broken)
     worker = TrainingWorker(SMALL)
     messages = []
     worker.failed.connect(messages.append, Qt.ConnectionType.DirectConnection)

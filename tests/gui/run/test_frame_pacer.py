@@ -7,7 +7,7 @@ import time
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from studio.gui.frame_pacer import FrameClock, FramePacer
+from studio.gui.run.frame_pacer import FrameClock, FramePacer
 
 
 def test_idle_frames_come_at_the_base_rate() -> None:

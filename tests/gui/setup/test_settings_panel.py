@@ -8,8 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton, QSpinBox, QWidget
 
 from studio.core.spec import OptimizerSpec, RunSpec, SpecError
-from studio.gui.settings_panel import CUDA_UNAVAILABLE, SettingsPanel
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.settings_panel import CUDA_UNAVAILABLE, SettingsPanel
+from studio.gui.setup.spec_model import SpecModel
 
 
 @pytest.fixture
@@ -190,7 +190,7 @@ def test_typing_eps_in_scientific_notation(qtbot, panel, model) -> None:
 
 
 def test_rejected_edit_marks_the_field_and_keeps_the_spec(panel, model, monkeypatch) -> None:
-    import studio.gui.settings_panel as settings_panel
+    import studio.gui.setup.settings_panel as settings_panel
 
     def refuse(spec, path, value):
         raise SpecError("epochs", "refused for this test")

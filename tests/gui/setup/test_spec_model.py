@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from studio.core.spec import LayerSpec, OptimizerSpec, RunSpec
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.spec_model import SpecModel
 
 
 def _with_lr(spec: RunSpec, lr: float) -> RunSpec:

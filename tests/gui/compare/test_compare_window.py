@@ -9,8 +9,8 @@ pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from studio.core.spec import RunSpec  # noqa: E402
-from studio.gui import compare_export  # noqa: E402
-from studio.gui.compare_window import CompareWindow  # noqa: E402
+from studio.gui.compare import compare_export  # noqa: E402
+from studio.gui.compare.compare_window import CompareWindow  # noqa: E402
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.spec import ACTIVATIONS, INITS, LayerSpec, RunSpec
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["ACTIVATION_LABELS", "MAX_LAYERS", "MIN_LAYERS", "LayerStackWidget", "layer_text"]
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from studio.core.spec import RunSpec
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["ArchitectureSummary", "summary_text"]
 

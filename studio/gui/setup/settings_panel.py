@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.spec import DATASETS, DTYPES, LOSSES, MAX_SEED, RunSpec
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["CUDA_UNAVAILABLE", "SettingsPanel"]
 

@@ -1,6 +1,6 @@
 """Learning curves: loss (train/test, optional log scale) and accuracy (train/test).
 
-:class:`CurvesView` is a view of a :class:`~studio.gui.run_controller.RunController`. Each
+:class:`CurvesView` is a view of a :class:`~studio.gui.run.run_controller.RunController`. Each
 curve is created once; :meth:`CurvesView.refresh` (called by the window's frame timer when new
 reports arrived) appends only the new epochs and calls ``setData``. While a run is live the
 curves draw without antialiasing and the epoch axis grows in steps (:meth:`CurvesView.set_live`).

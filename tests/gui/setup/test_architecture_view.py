@@ -7,8 +7,8 @@ from dataclasses import replace
 from PySide6.QtCore import QSize
 
 from studio.core.spec import LayerSpec, RunSpec
-from studio.gui.architecture_view import ArchitectureSummary, summary_text
-from studio.gui.spec_model import SpecModel
+from studio.gui.setup.architecture_view import ArchitectureSummary, summary_text
+from studio.gui.setup.spec_model import SpecModel
 
 
 def test_default_spec_text(qtbot) -> None:

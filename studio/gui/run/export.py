@@ -64,7 +64,7 @@ def _stack(images: Sequence[QImage]) -> QImage:
 
 
 def export_curves_png(curves, path: str | os.PathLike, width: int = 1000) -> None:
-    """Write the loss plot above the accuracy plot of a :class:`~studio.gui.plots.CurvesView`.
+    """Write the loss plot above the accuracy plot of a :class:`~studio.gui.run.plots.CurvesView`.
 
     Raises
     ------
@@ -77,7 +77,7 @@ def export_curves_png(curves, path: str | os.PathLike, width: int = 1000) -> Non
 
 
 def export_region_png(region, path: str | os.PathLike, width: int = 800) -> None:
-    """Write the decision region of a :class:`~studio.gui.region.DecisionRegionView`."""
+    """Write the decision region of a :class:`~studio.gui.run.region.DecisionRegionView`."""
     atomic_write_bytes(path, png_bytes(render_item(region.region_plot.getPlotItem(), width)))
 
 
@@ -114,9 +114,9 @@ def png_writer(out_dir: Path, reports: Sequence[EpochReport], final_report: Epoc
     and the studio draw identical pictures. Creates a ``QApplication`` if there is none.
     ``final_report`` is the last report; its grid (when present) is the region drawn.
     """
-    from studio.gui.plots import CurvesView, configure_pyqtgraph
-    from studio.gui.region import DecisionRegionView
-    from studio.gui.spec_model import SpecModel
+    from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+    from studio.gui.run.region import DecisionRegionView
+    from studio.gui.setup.spec_model import SpecModel
 
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - must outlive the widgets
     configure_pyqtgraph()

@@ -1,0 +1,1 @@
+"""The compare window: minidl against torch.nn (twin check and seeded experiments)."""

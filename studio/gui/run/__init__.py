@@ -1,0 +1,1 @@
+"""Running a spec: controller, worker thread, frame pacing, curves, region, controls, export."""

@@ -1,0 +1,1 @@
+"""Setting up a run: the spec model and the widgets that edit and summarise it."""
