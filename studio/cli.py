@@ -1,6 +1,6 @@
 """Headless runs: ``python -m studio.cli --headless CONFIG.json --out DIR``.
 
-The CLI drives the same :func:`studio.core.train` generator as the GUI, prints one line per
+The CLI drives a :class:`studio.core.Session`, as the GUI does, prints one line per
 epoch and writes ``DIR/config.json`` (the effective spec), ``DIR/curves.csv`` and the trained
 weights ``DIR/weights.safetensors`` (state-dict names, loadable by the torch.nn twin).
 
@@ -22,12 +22,11 @@ from studio.core import (
     DEVICES,
     EpochReport,
     RunSpec,
+    Session,
     SpecError,
     StudioIOError,
-    build_model,
     save_spec,
     save_weights,
-    train,
     write_curves_csv,
 )
 from studio.core.examples import load_spec_or_example
@@ -94,8 +93,8 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
     try:
         spec = _load(args)
         # The model and data are built here, eagerly: an unavailable device is a config error.
-        model = build_model(spec)
-        reports_iter = train(spec, grid_every=spec.epochs if png_writer else 0, model=model)
+        session = Session(spec)
+        reports_iter = session.run(grid_every=spec.epochs if png_writer else 0)
     except (SpecError, StudioIOError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
 
     try:
         write_curves_csv(out / "curves.csv", reports)
-        save_weights(out / "weights.safetensors", model.state_dict(),
+        save_weights(out / "weights.safetensors", session.model.state_dict(),
                      {"format": "minidl-studio", "epochs_trained": str(len(reports))})
         if png_writer is not None and reports:
             png_writer(out, reports, reports[-1], spec)

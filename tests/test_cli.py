@@ -90,10 +90,10 @@ def test_divergence_exits_3_and_keeps_the_curves(tmp_path: Path, capsys) -> None
 
 
 def test_ctrl_c_writes_partial_curves(tmp_path: Path, config: Path, monkeypatch, capsys) -> None:
-    real_train = cli.train
+    real_run = cli.Session.run
 
-    def interrupted(spec, **kwargs):
-        gen = real_train(spec, **kwargs)
+    def interrupted(self, *args, **kwargs):
+        gen = real_run(self, *args, **kwargs)
 
         def run():
             yield next(gen)
@@ -101,7 +101,7 @@ def test_ctrl_c_writes_partial_curves(tmp_path: Path, config: Path, monkeypatch,
             raise KeyboardInterrupt
         return run()
 
-    monkeypatch.setattr(cli, "train", interrupted)
+    monkeypatch.setattr(cli.Session, "run", interrupted)
     assert cli.main(["--headless", str(config), "--out", str(tmp_path / "out")]) == 130
     assert "interrupted after 2 epoch(s)" in capsys.readouterr().err
     assert len((tmp_path / "out" / "curves.csv").read_text().splitlines()) == 3

@@ -146,7 +146,7 @@ class ExperimentResult:
 
 def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: object = 1) -> None:
     """Raise :class:`ExperimentError` for nonsense N, no configurations or bad workers, and
-    :class:`~studio.core.twin.TwinError` if a configuration has no torch.nn twin."""
+    :class:`~studio.core.compare.twin.TwinError` if a configuration has no torch.nn twin."""
     if isinstance(n_runs, bool) or not isinstance(n_runs, (int, np.integer)):
         raise ExperimentError(f"the number of runs must be a whole number, got {n_runs!r}")
     if not 1 <= n_runs <= MAX_RUNS:

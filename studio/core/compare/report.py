@@ -1,6 +1,7 @@
 """Tables, curves and the results file of an experiment (Seed A's Tables 1-2, done properly).
 
-All numbers come from :class:`~studio.core.experiment.ExperimentResult`; nothing here trains.
+All numbers come from :class:`~studio.core.compare.experiment.ExperimentResult`; nothing here
+trains.
 Losses are per-sample means over the whole set after the last epoch; std is the sample std
 (ddof = 1); diverged runs are counted and left out of every mean, never averaged in.
 """

@@ -1,4 +1,4 @@
-"""The training worker: pulls frozen reports from :func:`studio.core.train` in its own thread.
+"""The training worker: drives a :class:`studio.core.Session` in its own thread.
 
 A :class:`TrainingWorker` is moved to a ``QThread`` and its :meth:`~TrainingWorker.run` slot
 is connected to ``QThread.started``. It is driven from the GUI thread through thread-safe
@@ -7,7 +7,7 @@ a ``threading.Condition``: pausing is simply not pulling the next report, so a p
 sleeps on the condition instead of spinning.
 
 Two options make a live view cheap for the training it watches. With ``grid_interval_s`` most
-reports come without a decision grid (the engine skips it to keep training fast); the worker
+reports come without a decision grid (the session skips it to keep training fast); the worker
 then computes the grid of the paused or stopped model itself and emits it as ``grid_ready``,
 so a paused view is never stale. With ``batch_interval_s`` reports travel in batches: one
 queued signal per report woke the GUI thread hundreds of times a second, and every wake-up
@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import threading
 import time
-from types import MappingProxyType
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.core import RunSpec, build_model, make_data, predict_grid, train
+from studio.core import RunSpec, Session
 
 __all__ = ["TrainingWorker"]
 
@@ -39,7 +38,7 @@ class TrainingWorker(QObject):
     start_paused : bool
         Wait for :meth:`resume` or :meth:`step` before pulling the first report.
     grid_interval_s : float, optional
-        Passed to :func:`studio.core.train`: compute the grid at most every this many
+        Passed to :meth:`studio.core.Session.run`: compute the grid at most every this many
         seconds of training (``None``: on every report).
     batch_interval_s : float, optional
         Emit ``epochs_finished`` batches, sent once their oldest report is this many seconds
@@ -55,7 +54,7 @@ class TrainingWorker(QObject):
         The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
         when the last report came without one (only with ``grid_interval_s``).
     failed(str)
-        The engine raised; the message is shown to the user. ``finished`` follows.
+        The session raised; the message is shown to the user. ``finished`` follows.
     finished()
         :meth:`run` returned (all epochs done, stopped, diverged or failed). Always emitted
         last, exactly once.
@@ -78,10 +77,9 @@ class TrainingWorker(QObject):
         self._batch_interval_s = batch_interval_s
         self._batch: list = []  # reports not sent yet
         self._batch_started = 0.0  # when the oldest of them arrived
-        self._model = None  # the model being trained (built in the worker thread by run())
-        self._data = None  # its Dataset: the standardisation of grids drawn on a pause
+        self._session: Session | None = None  # built in the worker thread by run()
         self._grid_missing = False  # the last report came without a grid
-        self._stop = threading.Event()  # also handed to the engine: checked before every batch
+        self._stop = threading.Event()  # also handed to the session: checked per batch/chunk
         self._cond = threading.Condition()
         self._running = not start_paused
         self._pending_steps = 0
@@ -94,7 +92,7 @@ class TrainingWorker(QObject):
             self._cond.notify_all()
 
     def pause(self) -> None:
-        """Stop pulling after the epoch in progress (the engine's clock stops with us)."""
+        """Stop pulling after the epoch in progress (the session's clock stops with us)."""
         with self._cond:
             self._running = False
             self._pending_steps = 0
@@ -106,7 +104,7 @@ class TrainingWorker(QObject):
             self._cond.notify_all()
 
     def stop(self) -> None:
-        """Ask the run to end; the engine returns before its next batch."""
+        """Ask the run to end; the session returns before its next batch or evaluation chunk."""
         self._stop.set()
         with self._cond:
             self._cond.notify_all()
@@ -161,30 +159,22 @@ class TrainingWorker(QObject):
         if not self._grid_missing:
             return
         self._grid_missing = False
-        data = self._data
-        self.grid_ready.emit(predict_grid(self._model, data.mean, data.std, self._grid_size))
+        self.grid_ready.emit(self._session.predict_grid(self._grid_size))
 
     def _send_weights(self) -> None:
         """Emit a frozen copy of the weights (name → read-only numpy array) for export."""
-        weights = {}
-        for name, tensor in self._model.state_dict().items():
-            array = tensor.detach().cpu().numpy().copy()
-            array.flags.writeable = False
-            weights[name] = array
-        self.weights_ready.emit(MappingProxyType(weights))
+        self.weights_ready.emit(self._session.weights())
 
     @Slot()
     def run(self) -> None:
         """Train until done, stopped or diverged. Connect to ``QThread.started``."""
         try:
-            # Ours as well as the engine's: grids of a paused model and the weights for export
-            # use the very model and standardisation that train.
-            self._data = make_data(self._spec.data, self._spec.dtype, self._spec.device)
-            self._model = build_model(self._spec)
-            # The engine enters torch.no_grad() itself on every resume, in this thread.
-            reports = train(self._spec, stop=self._stop, grid_size=self._grid_size,
-                            model=self._model, data=self._data,
-                            grid_interval_s=self._grid_interval_s)
+            # Grids of a paused model and the weights for export are questions to the very
+            # session that trains.
+            self._session = Session(self._spec)
+            # The session enters its grad mode itself on every resume, in this thread.
+            reports = self._session.run(stop=self._stop, grid_size=self._grid_size,
+                                        grid_interval_s=self._grid_interval_s)
             while self._may_pull():
                 report = next(reports, None)
                 if report is None:
@@ -195,7 +185,7 @@ class TrainingWorker(QObject):
                 self._grid_missing = report.grid is None
             self._flush()
             if self._stop.is_set():
-                # At most one epoch past the last report: the engine stops between batches.
+                # At most one epoch past the last report: the session stops between batches.
                 self._catch_up_grid()
             self._send_weights()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the thread must end

@@ -67,7 +67,7 @@ def test_engine_errors_become_failed(qtbot, started, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("studio.gui.run.worker.train", broken)
+    monkeypatch.setattr("studio.gui.run.worker.Session", broken)
     worker = TrainingWorker(SMALL)
     messages = []
     worker.failed.connect(messages.append, Qt.ConnectionType.DirectConnection)
