@@ -22,13 +22,14 @@ from studio.gui.menus import build_menus
 from studio.gui.run.controls import RunControls
 from studio.gui.run.export_commands import ExportCommands
 from studio.gui.run.frame_pacer import FrameClock
-from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+from studio.gui.run.plots import CurvesView
 from studio.gui.run.region import DecisionRegionView
 from studio.gui.run.run_controller import RunController, RunState
 from studio.gui.setup.architecture_view import ArchitectureSummary
 from studio.gui.setup.layer_stack import LayerStackWidget
 from studio.gui.setup.settings_panel import SettingsPanel
 from studio.gui.setup.spec_model import SpecModel
+from studio.gui.style import configure_pyqtgraph
 
 __all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
 

@@ -37,7 +37,7 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
     from PySide6.QtCore import QRectF
 
     from studio.gui.compare.compare_plots import BandPlots
-    from studio.gui.run.plots import configure_pyqtgraph
+    from studio.gui.style import configure_pyqtgraph
 
     configure_pyqtgraph()  # the window's white look, not pyqtgraph's default black
 

@@ -17,7 +17,7 @@ from studio.core.spec import RunSpec
 from studio.core.twin import twin_train
 from studio.gui.compare import compare_export
 from studio.gui.compare.compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
-from studio.gui.run.plots import configure_pyqtgraph
+from studio.gui.style import configure_pyqtgraph
 
 __all__ = ["CompareWindow", "ExperimentWorker", "TwinWorker"]
 

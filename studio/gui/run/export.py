@@ -26,6 +26,7 @@ from studio.core import (
     to_json,
     write_curves_csv,
 )
+from studio.gui import style
 
 __all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "export_weights",
            "png_bytes",
@@ -53,7 +54,7 @@ def png_bytes(image: QImage) -> bytes:
 def _stack(images: Sequence[QImage]) -> QImage:
     width = max(image.width() for image in images)
     out = QImage(width, sum(image.height() for image in images), QImage.Format.Format_ARGB32)
-    out.fill(QColor("white"))
+    out.fill(QColor(style.BACKGROUND))
     painter = QPainter(out)
     y = 0
     for image in images:
@@ -114,12 +115,12 @@ def png_writer(out_dir: Path, reports: Sequence[EpochReport], final_report: Epoc
     and the studio draw identical pictures. Creates a ``QApplication`` if there is none.
     ``final_report`` is the last report; its grid (when present) is the region drawn.
     """
-    from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+    from studio.gui.run.plots import CurvesView
     from studio.gui.run.region import DecisionRegionView
     from studio.gui.setup.spec_model import SpecModel
 
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - must outlive the widgets
-    configure_pyqtgraph()
+    style.configure_pyqtgraph()
     run = _FinishedRun(spec, [*reports[:-1], final_report] if reports else [final_report])
     model = SpecModel(spec)
     host = QWidget()
