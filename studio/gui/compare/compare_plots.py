@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.experiment import FRAMEWORKS, ExperimentResult
-from studio.core.report import METRICS, bands, comparisons, table_rows
+from studio.core.report import METRICS, bands, markdown_table
 from studio.core.twin import TwinReport
 from studio.gui import style
 
 __all__ = ["BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button", "draw_bands",
-           "spin"]
+           "spin", "table_cells"]
 
 _TITLES = {"train_loss": "Train loss (per-sample mean)", "test_loss": "Test loss",
            "train_acc": "Train accuracy", "test_acc": "Test accuracy"}
@@ -167,20 +167,51 @@ class ResultsTable(QTableWidget):
         self.setHorizontalHeaderLabels(list(self.HEADERS))
 
     def show_result(self, exp: ExperimentResult) -> None:
-        """Refill from ``exp`` (partial results are fine)."""
-        rows, comps = table_rows(exp), {c.config: c for c in comparisons(exp)}
+        """Refill from ``exp`` (partial results are fine), with the cells of ``table.md``."""
+        rows = table_cells(exp)
         self.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            comp, m = comps[row.config], row.metrics
-            cells = [row.config, row.name]
-            for key, fmt in (("train_loss", ".4g"), ("test_loss", ".4g"), ("train_acc", ".2f"),
-                             ("test_acc", ".2f")):
-                cells.append(f"{m[key].mean:{fmt}} ({m[key].std:.2g})" if m[key].n else "-")
-            cells += [f"{row.time_median_s:.3f}",
-                      f"{row.n_ok}" + (f" (+{row.n_diverged} diverged)" if row.n_diverged else ""),
-                      comp.verdicts["test_loss"].text, f"{comp.time_ratio:.2f}x"]
+        for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
                 self.setItem(i, j, QTableWidgetItem(text))
+
+
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """The body rows (cells stripped) of each ``|``-table in ``text``, in order."""
+    tables: list[list[list[str]]] = []
+    current: list[list[str]] | None = None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            current = None
+            continue
+        if current is None:  # the header row starts a table
+            current = []
+            tables.append(current)
+        elif not line.startswith("|---"):
+            current.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return tables
+
+
+def table_cells(exp: ExperimentResult) -> list[list[str]]:
+    """The rows of :class:`ResultsTable`, each cell as :func:`markdown_table` formats it.
+
+    The numbers are formatted once, by the report that writes ``table.md``: the window shows
+    what the exported table says. ``markdown_table`` writes one table per loss (rows in
+    configuration order, minidl before torch.nn) and then the verdict table (one row per
+    configuration, in order).
+    """
+    *row_tables, verdict_table = _markdown_tables(markdown_table(exp))
+    verdicts = {row[0]: row for row in verdict_table}
+    # Config labels in row order: each configuration gives one row per framework.
+    losses = dict.fromkeys(c.spec.loss for c in exp.configs)
+    labels = [c.label for loss in losses for c in exp.configs if c.spec.loss == loss
+              for _ in FRAMEWORKS]
+    rows = [row for table in row_tables for row in table]
+    out = []
+    for label, (name, *metrics, time_text, runs) in zip(labels, rows, strict=True):
+        verdict = verdicts[label]
+        test_loss_verdict, time_ratio = verdict[1 + METRICS.index("test_loss")], verdict[-1]
+        out.append([label, name, *metrics, time_text, runs, test_loss_verdict, time_ratio])
+    return out
 
 
 def button(text: str, name: str) -> QPushButton:

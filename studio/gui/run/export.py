@@ -12,9 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
@@ -27,28 +25,10 @@ from studio.core import (
     write_curves_csv,
 )
 from studio.gui import style
+from studio.gui.image import png_bytes, render_item
 
 __all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "export_weights",
-           "png_bytes",
-           "png_writer", "render_item"]
-
-
-def render_item(item: pg.GraphicsObject, width: int) -> QImage:
-    """Render a plot item (and its axes, legend, colour bar) to an image ``width`` px wide."""
-    exporter = ImageExporter(item)
-    exporter.parameters()["width"] = int(width)  # the height follows the aspect ratio
-    return exporter.export(toBytes=True)
-
-
-def png_bytes(image: QImage) -> bytes:
-    """Encode ``image`` as PNG."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError("could not encode the image as PNG")
-    buffer.close()
-    return bytes(data.data())
+           "png_writer"]
 
 
 def _stack(images: Sequence[QImage]) -> QImage:
