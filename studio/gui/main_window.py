@@ -1,7 +1,8 @@
 """The studio's main window: editors on the left, run controls and plots in the centre.
 
-The window is wiring: a :class:`SpecModel` (what to train), a :class:`RunController` (the run),
-views of both, the menus, and file handling. Plots redraw from one frame timer, paced by their
+The window is wiring: a :class:`SpecModel` (what to train) inside a :class:`Document` (the open
+file), a :class:`RunController` (the run), views of them, the menus, the export commands, and
+the dialogs of file handling. Plots redraw from one frame timer, paced by their
 measured cost (:mod:`studio.gui.run.frame_pacer`), only when new reports arrived.
 """
 
@@ -14,21 +15,22 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from studio.core import EpochReport, RunSpec, SpecError, StudioIOError, load_spec, save_spec
+from studio.core import EpochReport, RunSpec, SpecError, StudioIOError
 from studio.core.examples import UnknownExampleError, load_example
 from studio.gui import dialogs
+from studio.gui.document import Document
 from studio.gui.menus import build_menus
-from studio.gui.recent import RecentFiles
 from studio.gui.run.controls import RunControls
 from studio.gui.run.export_commands import ExportCommands
 from studio.gui.run.frame_pacer import FrameClock
-from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+from studio.gui.run.plots import CurvesView
 from studio.gui.run.region import DecisionRegionView
 from studio.gui.run.run_controller import RunController, RunState
 from studio.gui.setup.architecture_view import ArchitectureSummary
 from studio.gui.setup.layer_stack import LayerStackWidget
 from studio.gui.setup.settings_panel import SettingsPanel
 from studio.gui.setup.spec_model import SpecModel
+from studio.gui.style import configure_pyqtgraph
 
 __all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
 
@@ -36,7 +38,7 @@ FRAME_INTERVAL_MS = 33  # ~30 Hz when drawing is cheap (or idle); the pacer slow
 SHUTDOWN_TIMEOUT_MS = 5000
 
 
-class MainWindow(QMainWindow, ExportCommands):
+class MainWindow(QMainWindow):
     """The studio window, editing ``spec`` (default: the seed network).
 
     Parameters
@@ -49,10 +51,8 @@ class MainWindow(QMainWindow, ExportCommands):
         super().__init__()
         configure_pyqtgraph()
         self.setObjectName("main_window")
-        self.current_path: Path | None = None
-        self._example_name: str | None = None
-        self.recent = RecentFiles()
         self.spec_model = SpecModel(spec, parent=self)
+        self.document = Document(self.spec_model, parent=self)
         self.controller = RunController(self.spec_model, parent=self)
 
         self.layer_stack = LayerStackWidget(self.spec_model)
@@ -62,17 +62,21 @@ class MainWindow(QMainWindow, ExportCommands):
         self.curves = CurvesView(self.controller)
         self.region = DecisionRegionView(self.controller, self.spec_model)
         self._build_layout()
+        self.exports = ExportCommands(self, self.controller, self.curves, self.region,
+                                      stem=self.document.stem,
+                                      show_status=self.statusBar().showMessage)
         self.compare_window = None  # Tools > Compare with torch.nn, created on first use
-        self.actions = build_menus(self)
+        self.menus = build_menus(self)
+        self.actions = self.menus.actions
 
         self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
-        self.spec_model.dirty_changed.connect(self._on_model_dirty_changed)
+        self.document.changed.connect(self._on_document_changed)
         self.controller.state_changed.connect(self._on_controller_state_changed)
         self.controller.diverged.connect(self._on_controller_diverged)
         self.controller.run_failed.connect(self._on_controller_run_failed)
         self.controller.run_ended.connect(self._on_controller_run_ended)
         self.controller.cleared.connect(self._draw_frame)
-        self._update_title()
+        self._on_document_changed()
         self.statusBar().showMessage("Ready: press Start to train the network.")
 
     def _build_layout(self) -> None:
@@ -105,19 +109,8 @@ class MainWindow(QMainWindow, ExportCommands):
         self.setCentralWidget(centre)
         self.resize(1280, 800)
 
-    # -- title and status -----------------------------------------------------------------
-    def display_name(self) -> str:
-        """The file name shown in the title (``untitled`` before the first save)."""
-        if self.current_path is not None:
-            return self.current_path.name
-        return f"{self._example_name} (example)" if self._example_name else "untitled"
-
-    def _update_title(self) -> None:
-        dirty = "*" if self.spec_model.is_dirty else ""
-        self.setWindowTitle(f"{self.display_name()}{dirty} — minidl-studio")
-
-    def _on_model_dirty_changed(self, _dirty: bool) -> None:
-        self._update_title()
+    def _on_document_changed(self) -> None:
+        self.setWindowTitle(self.document.title())
 
     # -- drawing --------------------------------------------------------------------------
     def _draw_frame(self) -> None:
@@ -168,9 +161,9 @@ class MainWindow(QMainWindow, ExportCommands):
     # -- files ----------------------------------------------------------------------------
     def confirm_discard(self) -> bool:
         """Ask to save unsaved changes; False when the user cancels (or saving failed)."""
-        if not self.spec_model.is_dirty:
+        if not self.document.is_dirty:
             return True
-        answer = dialogs.ask_save_changes(self, self.display_name())
+        answer = dialogs.ask_save_changes(self, self.document.display_name())
         if answer == "save":
             return self.save_file()
         return answer == "discard"
@@ -178,9 +171,7 @@ class MainWindow(QMainWindow, ExportCommands):
     def _replace_spec(self, spec: RunSpec, path: Path | None, example: str | None = None) -> None:
         self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
         self.controller.reset()
-        self.current_path, self._example_name = path, example
-        self.spec_model.reset(spec)
-        self._update_title()
+        self.document.replace(spec, path, example=example)
 
     def new_file(self) -> None:
         """File > New: the default seed network, untitled."""
@@ -192,22 +183,26 @@ class MainWindow(QMainWindow, ExportCommands):
         """File > Open…: ask for a spec file and open it."""
         if not self.confirm_discard():
             return
-        start = str(self.current_path.parent) if self.current_path else ""
+        start = str(self.document.path.parent) if self.document.path else ""
         path = dialogs.get_open_path(self, "Open run spec", start)
         if path:
             self.open_path(path, confirm=False)
+
+    def _read(self, path: str | os.PathLike, title: str) -> RunSpec | None:
+        try:
+            return self.document.read(path)  # parse first: a bad file must not stop the run
+        except (SpecError, StudioIOError) as exc:
+            dialogs.show_error(self, title, str(exc))
+            return None
 
     def open_path(self, path: str | os.PathLike, *, confirm: bool = True) -> bool:
         """Open the spec at ``path``; on a bad file show the error and change nothing."""
         if confirm and not self.confirm_discard():
             return False
-        try:
-            spec = load_spec(path)  # parse first: a bad file must not stop the current run
-        except (SpecError, StudioIOError) as exc:
-            dialogs.show_error(self, "Cannot open file", str(exc))
+        spec = self._read(path, "Cannot open file")
+        if spec is None:
             return False
-        self._replace_spec(spec, Path(path).resolve())
-        self.recent.add(path)
+        self._replace_spec(spec, Path(path))
         self.statusBar().showMessage(f"Opened {path}.")
         return True
 
@@ -226,41 +221,45 @@ class MainWindow(QMainWindow, ExportCommands):
 
     def save_file(self) -> bool:
         """File > Save (asks for a path the first time)."""
-        if self.current_path is None:
+        if self.document.path is None:
             return self.save_file_as()
-        return self.save_to(self.current_path)
+        return self.save_to(self.document.path)
 
     def save_file_as(self) -> bool:
         """File > Save As…"""
-        default = str(self.current_path or f"{self._example_name or 'untitled'}.json")
-        path = dialogs.get_save_path(self, "Save run spec", default)
+        path = dialogs.get_save_path(self, "Save run spec", self.document.suggested_path())
         return bool(path) and self.save_to(path)
 
     def save_to(self, path: str | os.PathLike) -> bool:
         """Save the current spec to ``path`` atomically; show errors in a dialog."""
         try:
-            save_spec(path, self.spec_model.spec)
+            self.document.save_as(path)
         except OSError as exc:
             dialogs.show_error(self, "Cannot save file", str(exc))
             return False
-        self.current_path, self._example_name = Path(path).resolve(), None
-        self.spec_model.mark_clean()
-        self.recent.add(path)
-        self._update_title()
         self.statusBar().showMessage(f"Saved {path}.")
         return True
 
-    def rebuild_recent_menu(self) -> None:
-        """Fill File > Open Recent from the remembered paths."""
-        self.recent_menu.clear()
-        for path in self.recent.paths():
-            action = self.recent_menu.addAction(path)
-            action.setEnabled(os.path.exists(path))
-            action.triggered.connect(lambda _checked=False, path=path: self.open_path(path))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none)").setEnabled(False)
+    # -- compare --------------------------------------------------------------------------
+    def show_compare_window(self):
+        """Tools > Compare with torch.nn: show the one compare window, following the spec.
 
-    # -- exports --------------------------------------------------------------------------
+        Created on first use (it is heavy); the window stops its runs when it closes.
+        """
+        from studio.gui.compare.compare_window import CompareWindow
+
+        if self.compare_window is None:
+            compare = CompareWindow(self.spec_model.spec, self)
+            compare.setWindowFlag(Qt.WindowType.Window)  # its own top-level window, owned by us
+            compare.setWindowTitle("Compare with torch.nn — minidl-studio")
+            compare.resize(1200, 760)
+            self.spec_model.spec_changed.connect(compare.set_spec)
+            self.compare_window = compare
+        self.compare_window.show()
+        self.compare_window.raise_()
+        self.compare_window.activateWindow()
+        return self.compare_window
+
     # -- closing --------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if not self.confirm_discard():

@@ -1,40 +1,43 @@
 """The main window's menu bar: File, Edit, Run, Tools, Examples.
 
 Kept apart from :mod:`studio.gui.main_window` so the window reads as wiring; every action
-calls a method of the window or of its run controller, nothing here holds state.
+calls a method of the window, of its export commands or of its run controller. Nothing here
+writes the window's state: :func:`build_menus` returns what it made (:class:`Menus`), and
+File > Open Recent is a view of the document's recent list, refilled each time it opens.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from studio.core.examples import example_labels
+from studio.gui.document import RecentFiles
 
-__all__ = ["build_menus", "open_compare_window"]
+__all__ = ["Menus", "build_menus", "fill_recent_menu"]
 
 
-def open_compare_window(window):
-    """Show the "Compare with torch.nn" window for ``window``'s current spec (one instance).
+@dataclass(frozen=True)
+class Menus:
+    """What :func:`build_menus` made: the actions by name and the Open Recent menu."""
 
-    It follows the spec being edited (``SpecModel.spec_changed``); the main window stops its
-    runs when it closes (see ``MainWindow.closeEvent``).
-    """
-    from studio.gui.compare.compare_window import CompareWindow  # heavy: only when first asked for
+    actions: dict[str, QAction]
+    recent_menu: QMenu
 
-    compare = window.compare_window
-    if compare is None:
-        compare = CompareWindow(window.spec_model.spec, window)
-        compare.setWindowFlag(Qt.WindowType.Window)  # its own top-level window, owned by ours
-        compare.setWindowTitle("Compare with torch.nn — minidl-studio")
-        compare.resize(1200, 760)
-        window.spec_model.spec_changed.connect(compare.set_spec)
-        window.compare_window = compare
-    compare.show()
-    compare.raise_()
-    compare.activateWindow()
-    return compare
+
+def fill_recent_menu(menu: QMenu, recent: RecentFiles, open_path: Callable[[str], object]) -> None:
+    """Refill ``menu`` from ``recent`` (missing files greyed out; ``(none)`` when empty)."""
+    menu.clear()
+    for path in recent.paths():
+        action = menu.addAction(path)
+        action.setEnabled(os.path.exists(path))
+        action.triggered.connect(lambda _checked=False, path=path: open_path(path))
+    if menu.isEmpty():
+        menu.addAction("(none)").setEnabled(False)
 
 
 def _lock_undo_while_training(model, undo: QAction, redo: QAction) -> None:
@@ -59,14 +62,14 @@ def _action(window: QMainWindow, menu: QMenu, name: str, text: str, slot,
     return action
 
 
-def build_menus(window) -> dict[str, QAction]:
+def build_menus(window) -> Menus:
     """Create the menu bar of ``window`` (a :class:`~studio.gui.main_window.MainWindow`).
 
     Returns
     -------
-    dict
+    Menus
         The actions by name (``"save"``, ``"export_curves_csv"``, ``"undo"``...), for tests
-        and for enabling/disabling.
+        and for enabling/disabling, and the Open Recent menu.
     """
     bar = window.menuBar()
     actions: dict[str, QAction] = {}
@@ -76,19 +79,21 @@ def build_menus(window) -> dict[str, QAction]:
             ("new", "&New", window.new_file, std.New),
             ("open", "&Open…", window.open_file, "Ctrl+O")):
         actions[name] = _action(window, file_menu, name, text, slot, key)
-    window.recent_menu = file_menu.addMenu("Open &Recent")
-    window.recent_menu.setObjectName("recent_menu")
-    window.recent_menu.aboutToShow.connect(window.rebuild_recent_menu)
+    recent_menu = file_menu.addMenu("Open &Recent")
+    recent_menu.setObjectName("recent_menu")
+    recent_menu.aboutToShow.connect(
+        lambda: fill_recent_menu(recent_menu, window.document.recent, window.open_path))
     for name, text, slot, key in (
             ("save", "&Save", window.save_file, "Ctrl+S"),
             ("save_as", "Save &As…", window.save_file_as, "Ctrl+Shift+S")):
         actions[name] = _action(window, file_menu, name, text, slot, key)
     file_menu.addSeparator()
+    exports = window.exports
     for name, text, slot in (
-            ("export_curves_png", "Export curves PNG…", window.export_curves_png),
-            ("export_curves_csv", "Export curves CSV…", window.export_curves_csv),
-            ("export_region_png", "Export decision region PNG…", window.export_region_png),
-            ("export_weights", "Export trained weights…", window.export_weights)):
+            ("export_curves_png", "Export curves PNG…", exports.export_curves_png),
+            ("export_curves_csv", "Export curves CSV…", exports.export_curves_csv),
+            ("export_region_png", "Export decision region PNG…", exports.export_region_png),
+            ("export_weights", "Export trained weights…", exports.export_weights)):
         actions[name] = _action(window, file_menu, name, text, slot)
     file_menu.addSeparator()
     actions["quit"] = _action(window, file_menu, "quit", "&Quit", window.close, "Ctrl+Q")
@@ -114,11 +119,11 @@ def build_menus(window) -> dict[str, QAction]:
 
     tools_menu = bar.addMenu("&Tools")
     actions["compare"] = _action(window, tools_menu, "compare", "&Compare with torch.nn…",
-                                 lambda _checked=False: open_compare_window(window), "Ctrl+K")
+                                 lambda _checked=False: window.show_compare_window(), "Ctrl+K")
 
     examples_menu = bar.addMenu("E&xamples")
     for i, (name, label) in enumerate(example_labels()):
         actions[f"example_{i}"] = _action(
             window, examples_menu, f"example_{i}", label,
             lambda _checked=False, name=name: window.open_example(name))
-    return actions
+    return Menus(actions, recent_menu)

@@ -48,7 +48,7 @@ def test_unwritable_export_shows_an_error_and_writes_nothing(trained, tmp_path, 
                                                              dialog_calls, action, target):
     path = tmp_path / target  # a missing directory, or a directory in the file's place
     monkeypatch.setattr(dialogs, "get_save_path", lambda *a, **k: str(path))
-    assert not getattr(trained, action)()
+    assert not getattr(trained.exports, action)()
     errors = [args for name, args in dialog_calls if name == "show_error"]
     assert len(errors) == 1 and errors[0][1] == "Export failed"
     assert list(tmp_path.iterdir()) == []  # no partial file, no stray temp file

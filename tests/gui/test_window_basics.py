@@ -90,3 +90,16 @@ def test_misclassified_rings_follow_the_grid(qtbot):
     # The rings come from the displayed grid (bilinear), so they match the engine's test
     # accuracy up to points right on the boundary.
     assert abs(rings - round((1 - last.test_acc) * 100)) <= 5
+
+
+def test_the_window_composes_its_document_and_commands_instead_of_mixins(qtbot):
+    from PySide6.QtWidgets import QMainWindow
+
+    from studio.gui.document import Document
+
+    assert MainWindow.__bases__ == (QMainWindow,)
+    window = make_window(qtbot)
+    assert isinstance(window.document, Document) and window.document.model is window.spec_model
+    assert not hasattr(window, "recent_menu")  # the menus no longer write window state
+    window.spec_model.set_spec(RunSpec(epochs=4))
+    assert window.windowTitle() == window.document.title() == "untitled* — minidl-studio"

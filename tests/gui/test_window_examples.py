@@ -25,7 +25,7 @@ def test_opening_an_example_by_name(qtbot):
     window = make_window(qtbot)
     window.actions["example_1"].trigger()
     assert window.spec_model.spec == load_example("seed_b")
-    assert window.current_path is None and not window.spec_model.is_dirty
+    assert window.document.path is None and not window.spec_model.is_dirty
     assert window.windowTitle() == "seed_b (example) — minidl-studio"
 
 

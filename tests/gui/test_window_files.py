@@ -23,13 +23,13 @@ def test_save_then_open_round_trips_the_spec(qtbot, tmp_path, monkeypatch):
     saved = window.spec_model.spec
 
     window.actions["new"].trigger()
-    assert window.spec_model.spec == RunSpec() and window.current_path is None
+    assert window.spec_model.spec == RunSpec() and window.document.path is None
     assert window.open_path(path)
     assert window.spec_model.spec == saved
     assert not window.spec_model.is_dirty
-    assert window.recent.paths()[0] == str(path)
-    window.rebuild_recent_menu()
-    assert [a.text() for a in window.recent_menu.actions()] == [str(path)]
+    assert window.document.recent.paths()[0] == str(path)
+    window.menus.recent_menu.aboutToShow.emit()  # what opening File > Open Recent does
+    assert [a.text() for a in window.menus.recent_menu.actions()] == [str(path)]
 
 
 def test_malformed_file_shows_the_field_and_keeps_the_session(qtbot, tmp_path, dialog_calls):
@@ -41,7 +41,7 @@ def test_malformed_file_shows_the_field_and_keeps_the_session(qtbot, tmp_path, d
     errors = [args for name, args in dialog_calls if name == "show_error"]
     assert len(errors) == 1 and "optimizer.lr" in errors[0][2]
     assert window.spec_model.spec == before
-    assert window.current_path is None
+    assert window.document.path is None
 
 
 def test_unsaved_changes_cancel_keeps_everything(qtbot, monkeypatch):
@@ -89,7 +89,7 @@ def test_examples_menu_loads_seed_a(qtbot):
     assert any(label.startswith("seed B") for label in labels)
     window.actions["example_0"].trigger()
     assert window.spec_model.spec.name.startswith("seed A")
-    assert window.current_path is None
+    assert window.document.path is None
     assert "(example)" in window.windowTitle()
 
 

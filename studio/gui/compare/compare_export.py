@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from studio.core import atomic_write_bytes
 from studio.core.compare.experiment import ExperimentResult
 from studio.core.compare.report import write_outputs
 
@@ -33,11 +34,11 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
         The files written.
     """
     app = _ensure_app()
-    import pyqtgraph.exporters as exporters
     from PySide6.QtCore import QRectF
 
     from studio.gui.compare.compare_plots import BandPlots
-    from studio.gui.run.plots import configure_pyqtgraph
+    from studio.gui.image import png_bytes, render_item
+    from studio.gui.style import configure_pyqtgraph
 
     configure_pyqtgraph()  # the window's white look, not pyqtgraph's default black
 
@@ -55,11 +56,11 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
         view.ci.setGeometry(QRectF(0, 0, 1200, 800))
         app.processEvents()
         path = out / f"bands_{config.label}.png"
-        exporter = exporters.ImageExporter(view.scene())
-        exporter.parameters()["width"] = 1200
-        exporter.export(str(path))
-        view.close()
-        view.deleteLater()
+        try:  # bytes first, then one atomic write: a failed export leaves no partial PNG
+            atomic_write_bytes(path, png_bytes(render_item(view.scene(), 1200)))
+        finally:
+            view.close()
+            view.deleteLater()
         written.append(path)
     return written
 

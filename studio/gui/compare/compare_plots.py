@@ -23,18 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.compare.experiment import FRAMEWORKS, ExperimentResult
-from studio.core.compare.report import METRICS, bands, comparisons, table_rows
+from studio.core.compare.report import METRICS, bands, markdown_table
 from studio.core.compare.twin import TwinReport
+from studio.gui import style
 
-__all__ = ["COLORS", "DRIFT_COLORS", "BandPlots", "ResultsTable", "TwinPanel", "TwinPlots",
-           "button",
-           "draw_bands", "spin"]
+__all__ = ["BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button", "draw_bands",
+           "spin", "table_cells"]
 
-#: Seed A's Figure 2 colours: minidl red, torch.nn blue.
-COLORS = {"minidl": (220, 50, 47), "torch.nn": (38, 139, 210)}
-#: Drift curves (max |Δw|, relative gradient difference): dark enough for a white canvas.
-DRIFT_COLORS = ("#6a3d9a", "#2ca02c")
-_AGREE_LUT = np.array([[238, 238, 238], [214, 39, 40]], dtype=np.uint8)
 _TITLES = {"train_loss": "Train loss (per-sample mean)", "test_loss": "Test loss",
            "train_acc": "Train accuracy", "test_acc": "Test accuracy"}
 
@@ -47,15 +42,16 @@ def draw_bands(plot: pg.PlotItem, exp: ExperimentResult, config: str, metric: st
         epochs, mean, std = bands(exp, config, fw, metric)
         if not len(epochs):
             continue
-        color = COLORS[fw]
-        upper = pg.PlotDataItem(epochs, mean + std, pen=pg.mkPen(color + (60,)))
-        lower = pg.PlotDataItem(epochs, mean - std, pen=pg.mkPen(color + (60,)))
-        plot.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(color + (50,))))
+        color = style.FRAMEWORK_COLORS[fw]
+        upper = pg.PlotDataItem(epochs, mean + std, pen=style.pen(style.with_alpha(color, 60)))
+        lower = pg.PlotDataItem(epochs, mean - std, pen=style.pen(style.with_alpha(color, 60)))
+        plot.addItem(pg.FillBetweenItem(upper, lower,
+                                        brush=pg.mkBrush(style.with_alpha(color, 50))))
         plot.addItem(upper)
         plot.addItem(lower)
         # Dashed torch.nn mean: the curves usually coincide and both must stay visible.
-        style = {"width": 2} if fw == "minidl" else {"width": 2, "style": pg.QtCore.Qt.DashLine}
-        plot.plot(epochs, mean, pen=pg.mkPen(color, **style), name=f"{fw} mean ± std")
+        plot.plot(epochs, mean, pen=style.pen(color, 2, dashed=fw != "minidl"),
+                  name=f"{fw} mean ± std")
 
 
 class BandPlots(pg.GraphicsLayoutWidget):
@@ -68,10 +64,7 @@ class BandPlots(pg.GraphicsLayoutWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         for i, metric in enumerate(METRICS):
             plot = self.addPlot(row=1 + i // 2, col=i % 2)
-            plot.showGrid(x=True, y=True, alpha=0.2)
-            plot.setLabel("bottom", "epoch")
-            if i == 0:
-                plot.addLegend(offset=(-10, 10))
+            style.style_plot(plot, legend=i == 0)
             self.plots[metric] = plot
 
     def show_result(self, exp: ExperimentResult, config: str) -> None:
@@ -94,30 +87,27 @@ class TwinPlots(QWidget):
         self._layout.setObjectName("twin_plots")
         QVBoxLayout(self).addWidget(self._layout)
         self.loss_plot = self._layout.addPlot(row=0, col=0, title="Loss (per-sample mean)")
-        self.loss_plot.addLegend(offset=(-10, 10))
         self.diff_plot = self._layout.addPlot(row=0, col=1, title="minidl vs torch.nn drift")
         self.diff_plot.setLogMode(y=True)
         self.diff_plot.getAxis("left").setStyle(maxTickLevel=0)  # label decades only
-        self.diff_plot.addLegend(offset=(-10, 10))
         self.map_plot = self._layout.addPlot(row=0, col=2,
                                              title="Where the predicted classes differ (red)")
         self.map_plot.setAspectLocked(True)
         self.map_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
         for plot in (self.loss_plot, self.diff_plot):
-            plot.setLabel("bottom", "epoch")
-            plot.showGrid(x=True, y=True, alpha=0.2)
-        dash = pg.QtCore.Qt.DashLine
-        pens = {"minidl train": pg.mkPen(COLORS["minidl"], width=2),
-                "minidl test": pg.mkPen(COLORS["minidl"], width=1),
-                "torch.nn train": pg.mkPen(COLORS["torch.nn"], width=2, style=dash),
-                "torch.nn test": pg.mkPen(COLORS["torch.nn"], width=1, style=dash)}
+            style.style_plot(plot)
+        colors = style.FRAMEWORK_COLORS
+        pens = {"minidl train": style.pen(colors["minidl"], 2),
+                "minidl test": style.pen(colors["minidl"], 1),
+                "torch.nn train": style.pen(colors["torch.nn"], 2, dashed=True),
+                "torch.nn test": style.pen(colors["torch.nn"], 1, dashed=True)}
         self.curves = {name: self.loss_plot.plot(name=name, pen=pen) for name, pen in pens.items()}
         self.curves["max |Δw|"] = self.diff_plot.plot(name="max |Δw|",
-                                                      pen=pg.mkPen(DRIFT_COLORS[0], width=2))
+                                                      pen=style.pen(style.DRIFT_COLORS[0], 2))
         self.curves["rel grad diff"] = self.diff_plot.plot(name="‖Δg‖/‖g‖",
-                                                           pen=pg.mkPen(DRIFT_COLORS[1]))
+                                                           pen=style.pen(style.DRIFT_COLORS[1]))
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(_AGREE_LUT)  # 0 = both models agree, 1 = they differ
+        self.image.setLookupTable(style.DISAGREE_LUT)  # 0 = both models agree, 1 = they differ
         self.image.setRect(0, 0, 1, 1)
         self.map_plot.addItem(self.image)
         self.reports: list[TwinReport] = []
@@ -177,20 +167,51 @@ class ResultsTable(QTableWidget):
         self.setHorizontalHeaderLabels(list(self.HEADERS))
 
     def show_result(self, exp: ExperimentResult) -> None:
-        """Refill from ``exp`` (partial results are fine)."""
-        rows, comps = table_rows(exp), {c.config: c for c in comparisons(exp)}
+        """Refill from ``exp`` (partial results are fine), with the cells of ``table.md``."""
+        rows = table_cells(exp)
         self.setRowCount(len(rows))
-        for i, row in enumerate(rows):
-            comp, m = comps[row.config], row.metrics
-            cells = [row.config, row.name]
-            for key, fmt in (("train_loss", ".4g"), ("test_loss", ".4g"), ("train_acc", ".2f"),
-                             ("test_acc", ".2f")):
-                cells.append(f"{m[key].mean:{fmt}} ({m[key].std:.2g})" if m[key].n else "-")
-            cells += [f"{row.time_median_s:.3f}",
-                      f"{row.n_ok}" + (f" (+{row.n_diverged} diverged)" if row.n_diverged else ""),
-                      comp.verdicts["test_loss"].text, f"{comp.time_ratio:.2f}x"]
+        for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
                 self.setItem(i, j, QTableWidgetItem(text))
+
+
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """The body rows (cells stripped) of each ``|``-table in ``text``, in order."""
+    tables: list[list[list[str]]] = []
+    current: list[list[str]] | None = None
+    for line in text.splitlines():
+        if not line.startswith("|"):
+            current = None
+            continue
+        if current is None:  # the header row starts a table
+            current = []
+            tables.append(current)
+        elif not line.startswith("|---"):
+            current.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return tables
+
+
+def table_cells(exp: ExperimentResult) -> list[list[str]]:
+    """The rows of :class:`ResultsTable`, each cell as :func:`markdown_table` formats it.
+
+    The numbers are formatted once, by the report that writes ``table.md``: the window shows
+    what the exported table says. ``markdown_table`` writes one table per loss (rows in
+    configuration order, minidl before torch.nn) and then the verdict table (one row per
+    configuration, in order).
+    """
+    *row_tables, verdict_table = _markdown_tables(markdown_table(exp))
+    verdicts = {row[0]: row for row in verdict_table}
+    # Config labels in row order: each configuration gives one row per framework.
+    losses = dict.fromkeys(c.spec.loss for c in exp.configs)
+    labels = [c.label for loss in losses for c in exp.configs if c.spec.loss == loss
+              for _ in FRAMEWORKS]
+    rows = [row for table in row_tables for row in table]
+    out = []
+    for label, (name, *metrics, time_text, runs) in zip(labels, rows, strict=True):
+        verdict = verdicts[label]
+        test_loss_verdict, time_ratio = verdict[1 + METRICS.index("test_loss")], verdict[-1]
+        out.append([label, name, *metrics, time_text, runs, test_loss_verdict, time_ratio])
+    return out
 
 
 def button(text: str, name: str) -> QPushButton:

@@ -1,69 +1,69 @@
 """The "Compare with torch.nn" window: a twin run and the N-seed experiment.
 
-Training runs in ``QThread`` workers (``QObject``s moved to the thread); only frozen reports and
-results cross threads; stopping is a ``threading.Event``; closing waits a bounded time.
+Workers run in ``QThread``s through :class:`~studio.gui.threads.WorkerThread`, as the run
+controller's do; only frozen reports/results cross threads; stops go through ``stop()``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import threading
 
 from PySide6 import QtWidgets as qw
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 
 from studio.core.compare import experiment as ex
 from studio.core.compare.twin import twin_train
 from studio.core.spec import RunSpec
 from studio.gui.compare import compare_export
 from studio.gui.compare.compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
-from studio.gui.run.plots import configure_pyqtgraph
+from studio.gui.style import configure_pyqtgraph
+from studio.gui.threads import WorkerBase, WorkerThread
 
 __all__ = ["CompareWindow", "ExperimentWorker", "TwinWorker"]
 
 
-class TwinWorker(QObject):
+class TwinWorker(WorkerBase):
     """Runs :func:`twin_train` in its thread; emits each frozen ``TwinReport``."""
 
     report = Signal(object)
     finished = Signal(str)
 
-    def __init__(self, spec: RunSpec, stop: threading.Event) -> None:
+    def __init__(self, spec: RunSpec) -> None:
         super().__init__()
-        self._spec, self._stop = spec, stop
+        self._spec = spec
 
     @Slot()
     def run(self) -> None:
         message = "Finished."
         try:
-            for rep in twin_train(self._spec, stop=self._stop):
+            for rep in twin_train(self._spec, stop=self.stop_event):
                 self.report.emit(rep)
                 if rep.diverged:
                     message = f"Diverged at epoch {rep.epoch} (loss NaN/inf)."
-            if self._stop.is_set():
+            if self.is_stopping:
                 message = "Stopped."
         except ValueError as exc:  # TwinError / SpecError: say which layer or field
             message = f"Cannot run: {exc}"
         self.finished.emit(message)
 
 
-class ExperimentWorker(QObject):
-    """Runs :func:`ex.run_experiment` in its thread; streams each ``RunResult``."""
+class ExperimentWorker(WorkerBase):
+    """Runs :func:`ex.run_experiment` in its thread; streams each ``RunResult``; ``stop()``
+    cancels (the runs in flight finish, the result is marked partial)."""
 
     result = Signal(object, int, int)
     finished = Signal(object)  # ex.ExperimentResult, or None after an error
     failed = Signal(str)
 
-    def __init__(self, configs, n_runs: int, workers: int, cancel: threading.Event) -> None:
+    def __init__(self, configs, n_runs: int, workers: int) -> None:
         super().__init__()
-        self._args, self._cancel = (configs, n_runs, workers), cancel
+        self._configs, self._n_runs, self._workers = configs, n_runs, workers
 
     @Slot()
     def run(self) -> None:
-        configs, n_runs, workers = self._args
         try:
-            exp = ex.run_experiment(configs, n_runs, workers=workers, cancel=self._cancel,
-                                    on_result=self.result.emit)
+            exp = ex.run_experiment(self._configs, self._n_runs, workers=self._workers,
+                                    cancel=self.stop_event, on_result=self.result.emit)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never lost in a thread
             self.failed.emit(str(exc))
             exp = None
@@ -79,7 +79,7 @@ class CompareWindow(qw.QWidget):
         self.setWindowTitle("Compare with torch.nn")
         self.setObjectName("compare_window")
         self._spec = spec if spec is not None else RunSpec()
-        self._threads: list[tuple[QThread, QObject, threading.Event]] = []
+        self._threads: list[WorkerThread] = []
         self._partial_results: list = []
         self._busy, self._band_source, self._pending = False, None, ((), 0)
         self.result: ex.ExperimentResult | None = None  # the last finished experiment
@@ -88,7 +88,6 @@ class CompareWindow(qw.QWidget):
         self.tabs.addTab(self._build_experiment_tab(), "Experiment")
         qw.QVBoxLayout(self).addWidget(self.tabs)
 
-    # -- public ------------------------------------------------------------------------------
     @property
     def spec(self) -> RunSpec:
         """The spec a twin run trains (connect ``SpecModel.spec_changed`` to :meth:`set_spec`)."""
@@ -101,13 +100,12 @@ class CompareWindow(qw.QWidget):
 
     def is_running(self) -> bool:
         """True while a twin run or an experiment is in progress."""
-        return any(thread.isRunning() for thread, _, _ in self._threads)
+        return any(thread.is_running() for thread in self._threads)
 
     def stop_all(self, wait_ms: int = 5000) -> bool:  # bounded: closing never hangs
         """Ask every worker to stop and wait up to ``wait_ms`` each; True if all stopped."""
-        for _, _, event in self._threads:
-            event.set()
-        return all(thread.wait(wait_ms) for thread, _, _ in list(self._threads))
+        self._on_stop_clicked()
+        return all(thread.wait(wait_ms) for thread in list(self._threads))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.stop_all()
@@ -177,23 +175,24 @@ class CompareWindow(qw.QWidget):
         return tab
 
     # -- threads -----------------------------------------------------------------------------
-    def _start(self, worker: QObject, event: threading.Event, done) -> None:
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
+    def _start(self, worker: TwinWorker | ExperimentWorker, done) -> None:
+        thread = WorkerThread(worker, name=f"compare_{type(worker).__name__}", parent=self)
         worker.finished.connect(done)
-        # Direct: quit() is thread-safe, and closeEvent's wait() blocks the main thread's queue.
-        worker.finished.connect(thread.quit, Qt.DirectConnection)
-        thread.finished.connect(lambda: self._forget(thread))
-        self._threads.append((thread, worker, event))
+        # A slot of ours, not a lambda: Qt drops the connection if this window goes first.
+        thread.finished.connect(self._on_thread_finished)
+        self._threads.append(thread)
         thread.start()
 
-    def _forget(self, thread: QThread) -> None:  # thread finished: drop our references
-        self._threads = [t for t in self._threads if t[0] is not thread]
+    @Slot()
+    def _on_thread_finished(self) -> None:  # drop our reference to the ended thread
+        thread = self.sender()
+        self._threads = [t for t in self._threads if t is not thread]
+        if isinstance(thread, WorkerThread):
+            thread.dispose()
 
     def _on_stop_clicked(self) -> None:
-        for _, _, event in self._threads:
-            event.set()
+        for thread in self._threads:
+            thread.stop()  # the workers' public stop(): never their private event
 
     def _set_running(self, running: bool) -> None:
         self._busy = running
@@ -208,10 +207,10 @@ class CompareWindow(qw.QWidget):
         spec = dataclasses.replace(self._spec, dtype=self.dtype_combo.currentText())
         self.twin_plots.clear()
         self.twin_status.setText(f"Training {spec.epochs} epochs in {spec.dtype}…")
-        worker = TwinWorker(spec, threading.Event())
+        worker = TwinWorker(spec)
         worker.report.connect(self._on_twin_report)
         self._set_running(True)
-        self._start(worker, worker._stop, self._on_twin_finished)
+        self._start(worker, self._on_twin_finished)
 
     def _on_twin_report(self, rep) -> None:
         self.twin_plots.add(rep)
@@ -248,11 +247,11 @@ class CompareWindow(qw.QWidget):
         self.progress.setValue(0)
         self.status.setText(f"Running {n} × {len(configs)} configs × 2 frameworks…")
         self.export_button.setEnabled(False)
-        worker = ExperimentWorker(configs, n, self.workers_spin.value(), threading.Event())
+        worker = ExperimentWorker(configs, n, self.workers_spin.value())
         worker.result.connect(self._on_experiment_result)
         worker.failed.connect(self.status.setText)
         self._set_running(True)
-        self._start(worker, worker._cancel, self._on_experiment_finished)
+        self._start(worker, self._on_experiment_finished)
 
     def _on_experiment_result(self, result, done: int, total: int) -> None:
         self._partial_results.append(result)

@@ -12,9 +12,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-import pyqtgraph as pg
-from pyqtgraph.exporters import ImageExporter
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
@@ -26,34 +24,17 @@ from studio.core import (
     to_json,
     write_curves_csv,
 )
+from studio.gui import style
+from studio.gui.image import png_bytes, render_item
 
 __all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "export_weights",
-           "png_bytes",
-           "png_writer", "render_item"]
-
-
-def render_item(item: pg.GraphicsObject, width: int) -> QImage:
-    """Render a plot item (and its axes, legend, colour bar) to an image ``width`` px wide."""
-    exporter = ImageExporter(item)
-    exporter.parameters()["width"] = int(width)  # the height follows the aspect ratio
-    return exporter.export(toBytes=True)
-
-
-def png_bytes(image: QImage) -> bytes:
-    """Encode ``image`` as PNG."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
-        raise OSError("could not encode the image as PNG")
-    buffer.close()
-    return bytes(data.data())
+           "png_writer"]
 
 
 def _stack(images: Sequence[QImage]) -> QImage:
     width = max(image.width() for image in images)
     out = QImage(width, sum(image.height() for image in images), QImage.Format.Format_ARGB32)
-    out.fill(QColor("white"))
+    out.fill(QColor(style.BACKGROUND))
     painter = QPainter(out)
     y = 0
     for image in images:
@@ -114,12 +95,12 @@ def png_writer(out_dir: Path, reports: Sequence[EpochReport], final_report: Epoc
     and the studio draw identical pictures. Creates a ``QApplication`` if there is none.
     ``final_report`` is the last report; its grid (when present) is the region drawn.
     """
-    from studio.gui.run.plots import CurvesView, configure_pyqtgraph
+    from studio.gui.run.plots import CurvesView
     from studio.gui.run.region import DecisionRegionView
     from studio.gui.setup.spec_model import SpecModel
 
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - must outlive the widgets
-    configure_pyqtgraph()
+    style.configure_pyqtgraph()
     run = _FinishedRun(spec, [*reports[:-1], final_report] if reports else [final_report])
     model = SpecModel(spec)
     host = QWidget()

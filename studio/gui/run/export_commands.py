@@ -1,4 +1,4 @@
-"""File > Export…: the main window's export commands, kept apart so the window reads as wiring.
+"""File > Export…: the main window's export commands, an object the window composes.
 
 Each command asks for a path (through :mod:`studio.gui.dialogs`, which tests replace), writes
 atomically through :mod:`studio.gui.run.export`, and reports a failure in a dialog.
@@ -6,8 +6,15 @@ atomically through :mod:`studio.gui.run.export`, and reports a failure in a dial
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
 from studio.gui import dialogs
 from studio.gui.run import export
+from studio.gui.run.plots import CurvesView
+from studio.gui.run.region import DecisionRegionView
+from studio.gui.run.run_controller import RunController
 
 __all__ = ["ExportCommands"]
 
@@ -17,20 +24,39 @@ _WEIGHTS_FILTER = "safetensors (*.safetensors);;All files (*)"
 
 
 class ExportCommands:
-    """Mixin for :class:`~studio.gui.main_window.MainWindow` (uses its curves, region,
-    controller, current path and status bar)."""
+    """The File > Export… commands of one window's run views.
+
+    Parameters
+    ----------
+    parent : QWidget
+        Owner of the dialogs.
+    controller : RunController
+        The run whose reports and weights are exported.
+    curves, region : CurvesView, DecisionRegionView
+        The views rendered to PNG.
+    stem : callable
+        Returns the base name paths are offered under (the open file's stem).
+    show_status : callable
+        Shows a one-line message (the window's status bar).
+    """
+
+    def __init__(self, parent: QWidget, controller: RunController, curves: CurvesView,
+                 region: DecisionRegionView, *, stem: Callable[[], str],
+                 show_status: Callable[[str], None]) -> None:
+        self._parent, self.controller = parent, controller
+        self.curves, self.region = curves, region
+        self._stem, self._show_status = stem, show_status
 
     def _export(self, title: str, filter_: str, suffix: str, write) -> bool:
-        stem = self.current_path.stem if self.current_path else "minidl"
-        path = dialogs.get_save_path(self, title, f"{stem}{suffix}", filter_)
+        path = dialogs.get_save_path(self._parent, title, f"{self._stem()}{suffix}", filter_)
         if not path:
             return False
         try:
             write(path)
         except OSError as exc:
-            dialogs.show_error(self, "Export failed", str(exc))
+            dialogs.show_error(self._parent, "Export failed", str(exc))
             return False
-        self.statusBar().showMessage(f"Exported {path}.")
+        self._show_status(f"Exported {path}.")
         return True
 
     def export_curves_png(self) -> bool:
@@ -52,7 +78,7 @@ class ExportCommands:
         """File > Export trained weights… (safetensors, as of the last pause or end)."""
         weights, spec = self.controller.weights, self.controller.spec
         if weights is None or spec is None:
-            self.statusBar().showMessage("No trained weights yet: train, pause or stop first.")
+            self._show_status("No trained weights yet: train, pause or stop first.")
             return False
         epochs = self.controller.reports[-1].epoch if self.controller.reports else 0
         return self._export("Export trained weights", _WEIGHTS_FILTER, "_weights.safetensors",

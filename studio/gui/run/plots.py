@@ -23,17 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core import EpochReport
+from studio.gui import style
 
-__all__ = ["TEST_COLOR", "TRAIN_COLOR", "CurvesView", "configure_pyqtgraph"]
+__all__ = ["CurvesView"]
 
-TRAIN_COLOR = "#1f77b4"
-TEST_COLOR = "#ff7f0e"
 _FIELDS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
-
-
-def configure_pyqtgraph() -> None:
-    """Global pyqtgraph look shared by the window and the headless PNG writer."""
-    pg.setConfigOptions(background="w", foreground="#222222", antialias=True)
 
 
 class _Columns:
@@ -67,17 +61,13 @@ def _nice_ceiling(x: float) -> float:
 
 
 def _plot(name: str, title: str, y_label: str,
-          legend_offset: tuple[int, int] = (-10, 10)) -> pg.PlotWidget:
+          legend_offset: tuple[int, int] = style.LEGEND_OFFSET) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     widget.setObjectName(name)  # a PlotWidget keyword would go to its PlotItem
     widget.setAccessibleName(title)
     item = widget.getPlotItem()
     item.setTitle(title)
-    item.setLabel("bottom", "epoch")
-    item.setLabel("left", y_label)
-    item.showGrid(x=True, y=True, alpha=0.25)
-    item.getAxis("left").enableAutoSIPrefix(False)  # "loss (x0.001)" reads badly
-    item.addLegend(offset=legend_offset)
+    style.style_plot(item, y_label=y_label, legend_offset=legend_offset)
     # Long runs: draw at most about one point per pixel, and only what is in view.
     item.setDownsampling(auto=True, mode="peak")
     item.setClipToView(True)
@@ -108,16 +98,17 @@ class CurvesView(QWidget):
         self._live = False
         self._x_right: float | None = None  # the epoch axis' right end while we manage it
         self.loss_plot = _plot("loss_plot", "Loss", "loss")
+        # Legend bottom right: accuracy curves climb towards the top right corner.
         self.accuracy_plot = _plot("accuracy_plot", "Accuracy", "accuracy", (-10, -10))
         self.accuracy_plot.setXLink(self.loss_plot)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.getPlotItem().getViewBox().sigRangeChangedManually.connect(
                 self._on_view_range_changed_manually)
         self.curves = {
-            "train_loss": self._curve(self.loss_plot, "train", TRAIN_COLOR),
-            "test_loss": self._curve(self.loss_plot, "test", TEST_COLOR),
-            "train_acc": self._curve(self.accuracy_plot, "train", TRAIN_COLOR),
-            "test_acc": self._curve(self.accuracy_plot, "test", TEST_COLOR),
+            "train_loss": self._curve(self.loss_plot, "train", style.TRAIN_COLOR),
+            "test_loss": self._curve(self.loss_plot, "test", style.TEST_COLOR),
+            "train_acc": self._curve(self.accuracy_plot, "train", style.TRAIN_COLOR),
+            "test_acc": self._curve(self.accuracy_plot, "test", style.TEST_COLOR),
         }
         self.log_scale_check = QCheckBox("Log-scale loss", objectName="log_scale_check")
         self.log_scale_check.setAccessibleName("Log-scale loss axis")
@@ -126,9 +117,10 @@ class CurvesView(QWidget):
         self.readout.setAccessibleName("Value under the mouse")
         self._markers = {}
         for plot in (self.loss_plot, self.accuracy_plot):
-            text = pg.TextItem(anchor=(0, 1), color="#222222", fill=pg.mkBrush(255, 255, 255, 220),
-                               border=pg.mkPen("#999999"))
-            line = pg.InfiniteLine(angle=90, pen=pg.mkPen("#888888", style=pg.QtCore.Qt.DashLine))
+            text = pg.TextItem(anchor=(0, 1), color=style.FOREGROUND,
+                               fill=pg.mkBrush(style.LABEL_FILL),
+                               border=style.pen(style.LABEL_BORDER_COLOR))
+            line = pg.InfiniteLine(angle=90, pen=style.pen(style.MARKER_COLOR, dashed=True))
             for item in (text, line):
                 item.setZValue(10)
                 item.hide()
@@ -149,7 +141,7 @@ class CurvesView(QWidget):
 
     @staticmethod
     def _curve(plot: pg.PlotWidget, name: str, color: str) -> pg.PlotDataItem:
-        return plot.plot([], [], name=name, pen=pg.mkPen(color, width=2))
+        return plot.plot([], [], name=name, pen=style.pen(color, 2))
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -15,11 +15,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from studio.core import DataSpec, RunSpec, make_data
+from studio.gui import style
 
-__all__ = ["CLASS_COLORS", "MAX_POINTS", "DecisionRegionView", "misclassified"]
-
-CLASS_COLORS = ("#2f6db5", "#e07b00")
-MISCLASSIFIED_COLOR = "#e41a1c"
+__all__ = ["MAX_POINTS", "DecisionRegionView", "misclassified"]
 #: Points drawn per set: more would only slow the scatter without showing anything new.
 MAX_POINTS = 2000
 DISK_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
@@ -57,8 +55,7 @@ def misclassified(grid: np.ndarray, points: np.ndarray, labels: np.ndarray) -> n
 
 
 def _brushes(labels: np.ndarray, alpha: int) -> list:
-    palette = [pg.mkBrush(pg.mkColor(c).red(), pg.mkColor(c).green(), pg.mkColor(c).blue(), alpha)
-               for c in CLASS_COLORS]
+    palette = [pg.mkBrush(style.with_alpha(c, alpha)) for c in style.CLASS_COLORS]
     return [palette[int(label)] for label in labels]
 
 
@@ -91,7 +88,7 @@ class DecisionRegionView(QWidget):
         item.setTitle("Decision region · P(class 1)")
         item.setLabel("bottom", "x")
         item.setLabel("left", "y")
-        self.colormap = pg.ColorMap([0.0, 0.5, 1.0], ["#a9c8ec", "#ffffff", "#f6c58b"])
+        self.colormap = pg.ColorMap(*zip(*style.REGION_COLORMAP, strict=True))
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setRect(QRectF(0.0, 0.0, 1.0, 1.0))
         self.image.setColorMap(self.colormap)
@@ -100,13 +97,12 @@ class DecisionRegionView(QWidget):
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colormap,
                                         interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=item)
-        self.outline = item.plot([], [], pen=pg.mkPen("#444444", width=1.5,
-                                                      style=Qt.PenStyle.DashLine))
+        self.outline = item.plot([], [], pen=style.pen(style.OUTLINE_COLOR, 1.5, dashed=True))
         self.train_scatter = pg.ScatterPlotItem(size=4, pen=None, symbol="o")
         self.test_scatter = pg.ScatterPlotItem(size=6, symbol="d",
-                                               pen=pg.mkPen("#ffffff", width=0.6))
+                                               pen=style.pen(style.POINT_EDGE_COLOR, 0.6))
         self.miss_scatter = pg.ScatterPlotItem(size=12, symbol="o", brush=None,
-                                               pen=pg.mkPen(MISCLASSIFIED_COLOR, width=1.8))
+                                               pen=style.pen(style.MISCLASSIFIED_COLOR, 1.8))
         for scatter in (self.train_scatter, self.test_scatter, self.miss_scatter):
             item.addItem(scatter)
         # The data points never move during a run: paint them once into a cached pixmap
@@ -160,10 +156,11 @@ class DecisionRegionView(QWidget):
             self.outline.setData([], [])
         self._set_grid(None)
         dot = "<span style='color:{}'>{}</span>"
+        class_0, class_1 = style.CLASS_COLORS
         self.legend.setText(
-            f"{dot.format(CLASS_COLORS[0], '●')} class 0  {dot.format(CLASS_COLORS[1], '●')} "
+            f"{dot.format(class_0, '●')} class 0  {dot.format(class_1, '●')} "
             f"class 1 &nbsp;·&nbsp; ● train ◆ test &nbsp;·&nbsp; "
-            f"{dot.format(MISCLASSIFIED_COLOR, '○')} misclassified test"
+            f"{dot.format(style.MISCLASSIFIED_COLOR, '○')} misclassified test"
             + (" &nbsp;·&nbsp; - - true disk" if data.name == "disk" else ""))
 
     # -- drawing --------------------------------------------------------------------------
@@ -186,8 +183,9 @@ class DecisionRegionView(QWidget):
                 ("accuracy", f"train {r.train_acc:.3f} · test {r.test_acc:.3f}"),
                 ("misclassified test points", misses),
                 ("throughput", f"{r.steps:,} steps · {r.steps_per_s:,.0f} steps/s"))
+        cell = f"<tr><td style='color:{style.MUTED_TEXT}'>{{}}</td><td>&nbsp;{{}}</td></tr>"
         self.summary.setText("<table cellspacing='3'>" + "".join(
-            f"<tr><td style='color:#555'>{k}</td><td>&nbsp;{v}</td></tr>" for k, v in rows)
+            cell.format(k, v) for k, v in rows)
             + "</table>")
 
     def _set_grid(self, grid: np.ndarray | None) -> None:

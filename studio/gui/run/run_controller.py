@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Signal
 
 from studio.core import EpochReport, RunSpec
 from studio.gui.run.worker import TrainingWorker
 from studio.gui.setup.spec_model import SpecModel
+from studio.gui.threads import WorkerThread
 
 __all__ = ["GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState"]
 
@@ -111,7 +112,7 @@ class RunController(QObject):
         self._grid_size = grid_size
         self._state = RunState.IDLE
         self._worker: TrainingWorker | None = None
-        self._thread: QThread | None = None
+        self._thread: WorkerThread | None = None
         self._link: _RunLink | None = None
         self._end_reason = "done"
         self._dirty = False
@@ -218,12 +219,7 @@ class RunController(QObject):
         worker = TrainingWorker(self.spec, grid_size=self._grid_size, start_paused=paused,
                                 grid_interval_s=GRID_INTERVAL_S,
                                 batch_interval_s=REPORT_INTERVAL_S)
-        thread = QThread(self)
-        thread.setObjectName("training_thread")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        # Direct: quit() must not wait for the GUI thread, which may be blocked in wait().
-        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
+        thread = WorkerThread(worker, name="training_thread", parent=self)
         link = _RunLink(self)
         worker.epochs_finished.connect(link._on_worker_epochs_finished)
         worker.grid_ready.connect(link._on_worker_grid_ready)
@@ -242,8 +238,7 @@ class RunController(QObject):
         self._link.current = False
         self._link.deleteLater()
         self._worker = self._thread = self._link = None
-        worker.deleteLater()
-        thread.deleteLater()
+        thread.dispose()  # the worker too
         self._model.set_locked(False)
         self._set_state(RunState.ENDED)
         self.run_ended.emit(self._end_reason)

@@ -1,0 +1,121 @@
+"""One ``QObject`` worker in its own ``QThread``: start, cooperative stop, bounded shutdown.
+
+The run controller and the compare window both run workers this way; the plumbing (move to
+the thread, start ``run``, quit when the worker says ``finished``, wait a bounded time, delete
+later) lives here once. A worker provides ``run()`` (a slot), ``finished`` (a signal, any
+arguments), ``stop()`` (thread-safe, e.g. a ``threading.Event``) and ``is_stopping``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+
+__all__ = ["StoppableWorker", "WorkerBase", "WorkerThread"]
+
+
+class StoppableWorker(Protocol):
+    """What :class:`WorkerThread` needs of a worker (a ``QObject``)."""
+
+    finished: Signal
+
+    def run(self) -> None: ...  # noqa: D102 - the thread's body
+
+    def stop(self) -> None: ...  # noqa: D102 - thread-safe: ask to stop soon
+
+    @property
+    def is_stopping(self) -> bool: ...  # noqa: D102
+
+
+class WorkerBase(QObject):
+    """A worker whose stop is a ``threading.Event`` handed to the engine it drives.
+
+    Subclasses define ``finished`` and ``run()``; they pass :attr:`stop_event` to the engine
+    (which checks it between steps) and nobody else touches it: others call :meth:`stop`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop_event = threading.Event()
+
+    @property
+    def stop_event(self) -> threading.Event:
+        """The event the engine polls (for the subclass's ``run``)."""
+        return self._stop_event
+
+    def stop(self) -> None:
+        """Ask the run to stop after its current step (thread-safe)."""
+        self._stop_event.set()
+
+    @property
+    def is_stopping(self) -> bool:
+        """Whether :meth:`stop` was called."""
+        return self._stop_event.is_set()
+
+
+class WorkerThread(QObject):
+    """Runs ``worker.run`` in a new ``QThread`` owned by ``parent``.
+
+    Parameters
+    ----------
+    worker : QObject
+        A :class:`StoppableWorker`; it is moved to the thread (it must have no parent).
+    name : str
+        The thread's objectName (shown by the leaked-thread check of the tests).
+    parent : QObject
+        Owns the thread; must outlive it (see :meth:`shutdown`).
+
+    Signals
+    -------
+    finished()
+        The thread ended (delivered in the GUI thread).
+    """
+
+    finished = Signal()
+
+    def __init__(self, worker: QObject, *, name: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.worker = worker
+        self._thread = QThread(parent)
+        self._thread.setObjectName(name)
+        worker.moveToThread(self._thread)
+        self._thread.started.connect(worker.run)
+        # Direct: quit() is thread-safe and must not wait for the GUI thread, which may be
+        # blocked in wait() (closing) and so never deliver a queued call.
+        worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self.finished)
+
+    def start(self) -> None:
+        """Start the thread (``worker.run`` begins in it)."""
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        """Whether the thread is still running."""
+        return self._thread.isRunning()
+
+    def stop(self) -> None:
+        """Ask the worker to stop (cooperatively: it finishes its current step)."""
+        self.worker.stop()
+
+    def wait(self, timeout_ms: int) -> bool:
+        """Wait at most ``timeout_ms`` for the thread to end; True when it has."""
+        return self._thread.wait(timeout_ms)
+
+    def shutdown(self, timeout_ms: int) -> bool:
+        """Ask to stop and wait at most ``timeout_ms``; True when the thread has ended."""
+        if not self.is_running():
+            return True
+        self.stop()
+        return self.wait(timeout_ms)
+
+    def dispose(self) -> None:
+        """Delete the worker, the ended thread and this object once the event loop runs.
+
+        Call it after :meth:`wait` returned True or :attr:`finished` arrived, from a slot of
+        the owner (not a lambda), so it never runs after the owner and its thread are gone.
+        """
+        self.worker.deleteLater()
+        self._thread.deleteLater()
+        self.deleteLater()
