@@ -124,6 +124,23 @@ def _runs_text(row: TableRow) -> str:
     return f"{row.n_ok}" + (f" (+{row.n_diverged} diverged)" if row.n_diverged else "")
 
 
+def row_cells(row: TableRow) -> list[str]:
+    """A results row as text: name, each metric "mean (std)", median time, runs.
+
+    The one place these numbers are formatted: ``table.md`` and the compare window show the
+    same text.
+    """
+    time_text = "-" if math.isnan(row.time_median_s) else f"{row.time_median_s:.3f}"
+    return [row.name, *(_fmt(row.metrics[m], m) for m in METRICS), time_text, _runs_text(row)]
+
+
+def verdict_cells(comp: Comparison) -> list[str]:
+    """A verdict row as text: config, each metric's verdict, max paired diffs, time ratio."""
+    ratio = "-" if math.isnan(comp.time_ratio) else f"{comp.time_ratio:.2f}x"
+    paired = f"{comp.max_paired_diff['test_loss']:.2g} / {comp.max_paired_diff['test_acc']:.2g}"
+    return [comp.config, *(comp.verdicts[m].text for m in METRICS), paired, ratio]
+
+
 def markdown_table(exp: ExperimentResult) -> str:
     """Seed A's tables (one per loss) plus time, and the verdict table, as Markdown."""
     rows, lines = table_rows(exp), []
@@ -136,20 +153,14 @@ def markdown_table(exp: ExperimentResult) -> str:
                   "| Module | " + " | ".join(f"{_HEAD[m]} (std)" for m in METRICS)
                   + " | median time s | runs |", "|---" * 7 + "|"]
         for row in (r for r in rows if r.loss == loss):
-            cells = [_fmt(row.metrics[m], m) for m in METRICS]
-            time_text = "-" if math.isnan(row.time_median_s) else f"{row.time_median_s:.3f}"
-            lines.append(f"| {row.name} | " + " | ".join(cells)
-                         + f" | {time_text} | {_runs_text(row)} |")
+            lines.append("| " + " | ".join(row_cells(row)) + " |")
         lines.append("")
     lines += ["Verdict: minidl vs torch.nn", "",
               "| Config | " + " | ".join(_HEAD[m].replace(" %", "") for m in METRICS)
               + " | max paired abs diff (test loss / test acc) | time minidl / torch.nn |",
               "|---" * 7 + "|"]
     for comp in comparisons(exp):
-        cells = [comp.verdicts[m].text for m in METRICS]
-        ratio = "-" if math.isnan(comp.time_ratio) else f"{comp.time_ratio:.2f}x"
-        paired = f"{comp.max_paired_diff['test_loss']:.2g} / {comp.max_paired_diff['test_acc']:.2g}"
-        lines.append(f"| {comp.config} | " + " | ".join(cells) + f" | {paired} | {ratio} |")
+        lines.append("| " + " | ".join(verdict_cells(comp)) + " |")
     lines += ["", NOTE, ""]
     return "\n".join(lines)
 

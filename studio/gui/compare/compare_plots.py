@@ -23,7 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.compare.experiment import FRAMEWORKS, ExperimentResult
-from studio.core.compare.report import METRICS, bands, markdown_table
+from studio.core.compare.report import (
+    METRICS,
+    bands,
+    comparisons,
+    row_cells,
+    table_rows,
+    verdict_cells,
+)
 from studio.core.compare.twin import TwinReport
 from studio.gui import style
 
@@ -175,42 +182,23 @@ class ResultsTable(QTableWidget):
                 self.setItem(i, j, QTableWidgetItem(text))
 
 
-def _markdown_tables(text: str) -> list[list[list[str]]]:
-    """The body rows (cells stripped) of each ``|``-table in ``text``, in order."""
-    tables: list[list[list[str]]] = []
-    current: list[list[str]] | None = None
-    for line in text.splitlines():
-        if not line.startswith("|"):
-            current = None
-            continue
-        if current is None:  # the header row starts a table
-            current = []
-            tables.append(current)
-        elif not line.startswith("|---"):
-            current.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    return tables
-
-
 def table_cells(exp: ExperimentResult) -> list[list[str]]:
-    """The rows of :class:`ResultsTable`, each cell as :func:`markdown_table` formats it.
+    """The rows of :class:`ResultsTable`, each cell as ``table.md`` formats it.
 
-    The numbers are formatted once, by the report that writes ``table.md``: the window shows
-    what the exported table says. ``markdown_table`` writes one table per loss (rows in
-    configuration order, minidl before torch.nn) and then the verdict table (one row per
-    configuration, in order).
+    The numbers are formatted once, by the report (:func:`~studio.core.compare.report.row_cells`
+    and :func:`~studio.core.compare.report.verdict_cells`): the window shows what the exported
+    table says. Rows go loss by loss, minidl before torch.nn, as in ``table.md``.
     """
-    *row_tables, verdict_table = _markdown_tables(markdown_table(exp))
-    verdicts = {row[0]: row for row in verdict_table}
-    # Config labels in row order: each configuration gives one row per framework.
-    losses = dict.fromkeys(c.spec.loss for c in exp.configs)
-    labels = [c.label for loss in losses for c in exp.configs if c.spec.loss == loss
-              for _ in FRAMEWORKS]
-    rows = [row for table in row_tables for row in table]
+    verdicts = {comp.config: verdict_cells(comp) for comp in comparisons(exp)}
+    rows = table_rows(exp)
     out = []
-    for label, (name, *metrics, time_text, runs) in zip(labels, rows, strict=True):
-        verdict = verdicts[label]
-        test_loss_verdict, time_ratio = verdict[1 + METRICS.index("test_loss")], verdict[-1]
-        out.append([label, name, *metrics, time_text, runs, test_loss_verdict, time_ratio])
+    for loss in dict.fromkeys(r.loss for r in rows):
+        for row in (r for r in rows if r.loss == loss):
+            name, *metrics, time_text, runs = row_cells(row)
+            verdict = verdicts[row.config]
+            test_loss_verdict, time_ratio = verdict[1 + METRICS.index("test_loss")], verdict[-1]
+            out.append([row.config, name, *metrics, time_text, runs, test_loss_verdict,
+                        time_ratio])
     return out
 
 
