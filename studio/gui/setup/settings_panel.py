@@ -118,6 +118,10 @@ class SettingsPanel(QWidget):
         """The editor widget with objectName ``name`` (e.g. ``"lr_spin"``)."""
         return self._editors[name][2]
 
+    def editor_paths(self) -> dict[str, str]:
+        """objectName -> spec path (a LIMITS key) of every editor, in display order."""
+        return {name: path for name, (path, _label, _editor) in self._editors.items()}
+
     # -- construction ---------------------------------------------------------------------
     def _connect(self, name: str, editor: QWidget) -> None:
         slot = partial(self._on_editor_value_changed, name)
