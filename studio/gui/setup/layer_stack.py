@@ -26,9 +26,7 @@ from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["ACTIVATION_LABELS", "MAX_LAYERS", "MIN_LAYERS", "LayerStackWidget", "layer_text"]
 
-# The spec allows 0 hidden layers (a linear classifier; such files load and Add works), but
-# Remove stops at one: an empty stack is a deliberate choice made in a file, not a misclick.
-MIN_LAYERS = 1
+MIN_LAYERS = 1  # the spec allows 0 (files load, Add works); Remove stops short of a misclick
 _ACTIVATION = LIMITS["layers[].activation"]
 _INIT = LIMITS["layers[].init"]
 ACTIVATION_LABELS = _ACTIVATION.display
@@ -155,12 +153,10 @@ class LayerStackWidget(QWidget):
         layers, row = self._selection()
         if self._model.locked or len(layers) >= MAX_LAYERS:
             return
-        if not layers:  # a file with no hidden layers: start the stack again
-            self._push([LayerSpec()], "Add layer", 0)
-            return
-        # A new layer copies its neighbour's width so the network keeps its shape.
-        layers.insert(row + 1, LayerSpec(width=layers[row].width))
-        self._push(layers, "Add layer", row + 1)
+        # A new layer copies its neighbour's width so the network keeps its shape; an empty
+        # stack (a file's linear classifier) starts again from a default layer.
+        layers.insert(row + 1, LayerSpec(width=layers[row].width) if layers else LayerSpec())
+        self._push(layers, "Add layer", min(row + 1, len(layers) - 1))
 
     def _on_remove_clicked(self) -> None:
         layers, row = self._selection()
