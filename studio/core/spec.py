@@ -10,28 +10,30 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LOSSES", "MAX_SEED",
-           "OPTIMIZERS", "SCHEMA_VERSION", "DataSpec", "LayerSpec", "OptimizerSpec", "RunSpec",
-           "SpecError", "from_dict", "from_json", "to_dict", "to_json"]
+from studio.core.limits import (
+    ACTIVATIONS,
+    DATASETS,
+    DEVICES,
+    DTYPES,
+    INITS,
+    LIMITS,
+    LOSSES,
+    MAX_LAYERS,
+    MAX_SEED,
+    OPTIMIZERS,
+)
+from studio.core.limits import describe as _describe
+
+__all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
+           "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "SCHEMA_VERSION", "DataSpec", "LayerSpec",
+           "OptimizerSpec", "RunSpec", "SpecError", "from_dict", "from_json", "to_dict", "to_json"]
 
 SCHEMA_VERSION = 1
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
-INITS = ("xavier_uniform", "xavier_normal", "torch_default")
-LOSSES = ("cross_entropy", "mse")
-OPTIMIZERS = ("sgd", "adam")
-DATASETS = ("disk", "xor", "gaussians", "spiral")
-DEVICES = ("cpu", "cuda")
-DTYPES = ("float32", "float64")
-#: Largest accepted seed: the test set uses ``data.seed + 1_000_003``, which must stay a valid
-#: torch seed (< 2**64), and 2**62 is easy to state.
-MAX_SEED = 2**62
-
+# The vocabulary and every bound live once, in LIMITS; validation below reads them from there.
 
 class SpecError(ValueError):
     """An invalid spec; ``str(error)`` reads ``"<path>: <message>"``.
@@ -56,39 +58,25 @@ class SpecError(ValueError):
 
 
 # -- field checks: each returns the (normalised) value or raises SpecError --------------------
-def _describe(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
+def _check(name: str, key: str, value: Any) -> Any:
+    """``value`` checked against ``LIMITS[key]`` and normalised; SpecError names ``name``."""
+    try:
+        return LIMITS[key].check(value)
+    except ValueError as exc:
+        raise SpecError(name, str(exc)) from None
 
 
-def _int(path: str, value: Any, lo: int, hi: int) -> int:
-    # bool is an int subclass: `"epochs": true` must not silently mean 1.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise SpecError(path, f"must be an integer, got {_describe(value)}")
-    if not lo <= value <= hi:
-        raise SpecError(path, f"must be in [{lo}, {hi}], got {value}")
-    return int(value)
+def _layer_count(count: int) -> None:
+    bounds = LIMITS["layers"]
+    if not bounds.in_range(count):
+        raise SpecError("layers", f"must hold {bounds.lo} to {bounds.hi} hidden layers, "
+                        f"got {count}")
 
 
-def _float(path: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise SpecError(path, f"must be a number, got {_describe(value)}")
-    value = float(value)  # ints are fine for floats; stored as float so JSON round-trips equal
-    if not math.isfinite(value):
-        raise SpecError(path, f"must be finite, got {value}")
-    return value
-
-
-def _bool(path: str, value: Any) -> None:
-    if not isinstance(value, bool):
-        raise SpecError(path, f"must be true or false, got {_describe(value)}")
-
-
-def _choice(path: str, value: Any, choices: tuple[str, ...], what: str) -> str:
-    if not isinstance(value, str):
-        raise SpecError(path, f"must be a string, got {_describe(value)}")
-    if value not in choices:
-        raise SpecError(path, f"unknown {what} {value!r} (choose from {', '.join(choices)})")
-    return value
+def _fields(obj: Any, prefix: str, names: tuple[str, ...]) -> None:
+    """Check and normalise each attribute in ``names`` against ``LIMITS[prefix + name]``."""
+    for name in names:
+        _set(obj, name, _check(name, prefix + name, getattr(obj, name)))
 
 
 def _set(obj: Any, name: str, value: Any) -> None:
@@ -104,9 +92,7 @@ class LayerSpec:
     init: str = "xavier_uniform"
 
     def __post_init__(self) -> None:
-        _set(self, "width", _int("width", self.width, 1, 4096))
-        _choice("activation", self.activation, ACTIVATIONS, "activation")
-        _choice("init", self.init, INITS, "init")
+        _fields(self, "layers[].", ("width", "activation", "init"))
 
 
 @dataclass(frozen=True)
@@ -121,15 +107,7 @@ class DataSpec:
     standardize: bool = True
 
     def __post_init__(self) -> None:
-        _choice("name", self.name, DATASETS, "dataset")
-        _set(self, "n_train", _int("n_train", self.n_train, 2, 1_000_000))
-        _set(self, "n_test", _int("n_test", self.n_test, 1, 1_000_000))
-        noise = _float("noise", self.noise)
-        _set(self, "noise", noise)
-        if not 0.0 <= noise <= 1.0:
-            raise SpecError("noise", f"must be in [0, 1], got {noise}")
-        _set(self, "seed", _int("seed", self.seed, 0, MAX_SEED))
-        _bool("standardize", self.standardize)
+        _fields(self, "data.", ("name", "n_train", "n_test", "noise", "seed", "standardize"))
 
 
 @dataclass(frozen=True)
@@ -148,20 +126,8 @@ class OptimizerSpec:
     eps: float = 1e-8
 
     def __post_init__(self) -> None:
-        _choice("name", self.name, OPTIMIZERS, "optimizer")
-        for name in ("lr", "momentum", "dampening", "weight_decay", "beta1", "beta2", "eps"):
-            _set(self, name, _float(name, getattr(self, name)))
-        _bool("nesterov", self.nesterov)
-        if not 0.0 < self.lr <= 100.0:
-            raise SpecError("lr", f"must be > 0 and <= 100, got {self.lr}")
-        for name in ("momentum", "beta1", "beta2"):
-            if not 0.0 <= getattr(self, name) < 1.0:
-                raise SpecError(name, f"must be in [0, 1), got {getattr(self, name)}")
-        for name in ("dampening", "weight_decay"):
-            if getattr(self, name) < 0.0:
-                raise SpecError(name, f"must be >= 0, got {getattr(self, name)}")
-        if self.eps <= 0.0:
-            raise SpecError("eps", f"must be > 0, got {self.eps}")
+        _fields(self, "optimizer.", ("name", "lr", "momentum", "dampening", "nesterov",
+                                     "weight_decay", "beta1", "beta2", "eps"))
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise SpecError("nesterov", "needs momentum > 0 and dampening == 0, got momentum "
                             f"{self.momentum} and dampening {self.dampening}")
@@ -189,19 +155,16 @@ class RunSpec:
         if not isinstance(self.layers, (tuple, list)):
             raise SpecError("layers", f"must be a list of layers, got {_describe(self.layers)}")
         _set(self, "layers", tuple(self.layers))  # a list would make the spec unhashable
+        _layer_count(len(self.layers))
         for i, layer in enumerate(self.layers):
             if not isinstance(layer, LayerSpec):
                 raise SpecError(f"layers[{i}]", f"must be a LayerSpec, got {_describe(layer)}")
-        _choice("loss", self.loss, LOSSES, "loss")
+        _set(self, "loss", _check("loss", "loss", self.loss))
         for name, cls in (("optimizer", OptimizerSpec), ("data", DataSpec)):
             if not isinstance(getattr(self, name), cls):
                 raise SpecError(name, f"must be a {cls.__name__}, got "
                                 f"{_describe(getattr(self, name))}")
-        _set(self, "batch_size", _int("batch_size", self.batch_size, 1, 1_000_000))
-        _set(self, "epochs", _int("epochs", self.epochs, 1, 100_000))
-        _set(self, "seed", _int("seed", self.seed, 0, MAX_SEED))
-        _choice("device", self.device, DEVICES, "device")
-        _choice("dtype", self.dtype, DTYPES, "dtype")
+        _fields(self, "", ("batch_size", "epochs", "seed", "device", "dtype"))
         if not isinstance(self.name, str):
             raise SpecError("name", f"must be a string, got {_describe(self.name)}")
 
@@ -270,6 +233,7 @@ def from_dict(data: Any) -> RunSpec:
     body = {k: v for k, v in data.items() if k != "schema_version"}
     # Nested sections first so their errors carry their own paths; _section checks the keys.
     if isinstance(body.get("layers"), list):  # not a list: RunSpec says so, naming the type
+        _layer_count(len(body["layers"]))  # before building a million LayerSpecs
         body["layers"] = tuple(_section(f"layers[{i}]", layer, LayerSpec)
                                for i, layer in enumerate(body["layers"]))
     for name, cls in (("optimizer", OptimizerSpec), ("data", DataSpec)):

@@ -19,16 +19,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.spec import ACTIVATIONS, INITS, LayerSpec, RunSpec
+from studio.core.limits import LIMITS, MAX_LAYERS
+from studio.core.spec import LayerSpec, RunSpec
+from studio.gui.setup.number_field import editor_for
 from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["ACTIVATION_LABELS", "MAX_LAYERS", "MIN_LAYERS", "LayerStackWidget", "layer_text"]
 
-MIN_LAYERS = 1
-MAX_LAYERS = 16
-MAX_WIDTH = 1024
-ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
-                     "leaky_relu": "LeakyReLU", "identity": "Identity"}
+MIN_LAYERS = 1  # the spec allows 0 (files load, Add works); Remove stops short of a misclick
+_ACTIVATION = LIMITS["layers[].activation"]
+_INIT = LIMITS["layers[].init"]
+ACTIVATION_LABELS = _ACTIVATION.display
 _BUTTONS = (  # objectName, text, tooltip, slot
     ("add_layer_button", "Add", "Add a layer after the selected one (Insert)", "_on_add_clicked"),
     ("remove_layer_button", "Remove", "Remove the selected layer (Delete)", "_on_remove_clicked"),
@@ -51,7 +52,7 @@ _KEY_SLOTS = {
 
 def layer_text(layer: LayerSpec) -> str:
     """The list row for ``layer``, e.g. ``"Linear 25 · ReLU"``."""
-    return f"Linear {layer.width} · {ACTIVATION_LABELS.get(layer.activation, layer.activation)}"
+    return f"Linear {layer.width} · {_ACTIVATION.show(layer.activation)}"
 
 
 class LayerStackWidget(QWidget):
@@ -84,12 +85,9 @@ class LayerStackWidget(QWidget):
         self._list.installEventFilter(self)
         self._buttons = {name: self._button(name, text, tip, slot)
                          for name, text, tip, slot in _BUTTONS}
-        self._width = QSpinBox(objectName="width_spin", minimum=1, maximum=MAX_WIDTH)
-        self._width.setKeyboardTracking(False)  # one edit per committed number, not per digit
-        self._width.setAccessibleName("Layer width")
-        self._activation = self._combo("activation_combo", "Activation",
-                                       [(ACTIVATION_LABELS[a], a) for a in ACTIVATIONS])
-        self._init = self._combo("init_combo", "Weight init", [(i, i) for i in INITS])
+        self._width = self._editor("width_spin", "Layer width", "layers[].width")
+        self._activation = self._editor("activation_combo", "Activation", "layers[].activation")
+        self._init = self._editor("init_combo", "Weight init", "layers[].init")
         self._build_layout()
 
         self._list.currentRowChanged.connect(self._on_list_current_row_changed)
@@ -109,21 +107,23 @@ class LayerStackWidget(QWidget):
         button.clicked.connect(getattr(self, slot))
         return button
 
-    def _combo(self, name: str, accessible: str, items: list[tuple[str, str]]) -> QComboBox:
-        combo = QComboBox(objectName=name)
-        combo.setAccessibleName(accessible)
-        for label, value in items:
-            combo.addItem(label, value)
-        return combo
+    @staticmethod
+    def _editor(name: str, accessible: str, path: str) -> QSpinBox | QComboBox:
+        """The editor for one layer field: range/choices/tooltip from LIMITS."""
+        editor = editor_for(LIMITS[path])
+        editor.setObjectName(name)
+        editor.setAccessibleName(accessible)
+        return editor  # type: ignore[return-value]
 
     def _build_layout(self) -> None:
         buttons = QHBoxLayout()
         for button in self._buttons.values():
             buttons.addWidget(button)
         form = QFormLayout()
-        form.addRow("Width", self._width)
-        form.addRow("Activation", self._activation)
-        form.addRow("Init", self._init)
+        for path, editor in (("layers[].width", self._width),
+                             ("layers[].activation", self._activation),
+                             ("layers[].init", self._init)):
+            form.addRow(LIMITS[path].label, editor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(QLabel("Input · 2 features", objectName="input_row_label"))
@@ -153,9 +153,10 @@ class LayerStackWidget(QWidget):
         layers, row = self._selection()
         if self._model.locked or len(layers) >= MAX_LAYERS:
             return
-        # A new layer copies its neighbour's width so the network keeps its shape.
-        layers.insert(row + 1, LayerSpec(width=layers[row].width))
-        self._push(layers, "Add layer", row + 1)
+        # A new layer copies its neighbour's width so the network keeps its shape; an empty
+        # stack (a file's linear classifier) starts again from a default layer.
+        layers.insert(row + 1, LayerSpec(width=layers[row].width) if layers else LayerSpec())
+        self._push(layers, "Add layer", min(row + 1, len(layers) - 1))
 
     def _on_remove_clicked(self) -> None:
         layers, row = self._selection()
@@ -166,7 +167,7 @@ class LayerStackWidget(QWidget):
 
     def _on_duplicate_clicked(self) -> None:
         layers, row = self._selection()
-        if self._model.locked or len(layers) >= MAX_LAYERS:
+        if self._model.locked or not layers or len(layers) >= MAX_LAYERS:
             return
         layers.insert(row + 1, layers[row])
         self._push(layers, "Duplicate layer", row + 1)
@@ -245,8 +246,8 @@ class LayerStackWidget(QWidget):
             for i, layer in enumerate(spec.layers):
                 item = self._list.item(i)
                 item.setText(layer_text(layer))
-                item.setToolTip(f"Linear → {layer.width} units, {layer.activation}, "
-                                f"{layer.init} init")
+                act, init = _ACTIVATION.show(layer.activation), _INIT.show(layer.init)
+                item.setToolTip(f"Linear → {layer.width} units, {act}, {init} init")
                 item.setData(_INDEX_ROLE, i)
             self._list.setCurrentRow(min(max(row, 0), len(spec.layers) - 1))
         finally:
@@ -283,9 +284,10 @@ class LayerStackWidget(QWidget):
             editor.setEnabled(editable)
         self._set_button("remove_layer_button", editable and n > MIN_LAYERS,
                          "" if n > MIN_LAYERS else "The network needs at least one hidden layer")
-        for name in ("add_layer_button", "duplicate_layer_button"):
-            self._set_button(name, editable and n < MAX_LAYERS,
-                             "" if n < MAX_LAYERS else f"At most {MAX_LAYERS} hidden layers")
+        full = "" if n < MAX_LAYERS else f"At most {MAX_LAYERS} hidden layers"
+        # Add needs no selection: it is how an empty stack (a linear classifier) grows again.
+        self._set_button("add_layer_button", not locked and n < MAX_LAYERS, full)
+        self._set_button("duplicate_layer_button", editable and n < MAX_LAYERS, full)
         self._buttons["move_up_button"].setEnabled(editable and row > 0)
         self._buttons["move_down_button"].setEnabled(editable and row < n - 1)
 

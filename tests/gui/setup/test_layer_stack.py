@@ -140,7 +140,8 @@ def test_width_and_combo_editors_edit_the_selected_layer(stack, model) -> None:
 
 def test_width_spin_range(stack) -> None:
     width = stack.findChild(QSpinBox, "width_spin")
-    assert (width.minimum(), width.maximum()) == (1, 1024)
+    # The spec's bounds (LIMITS), not a GUI copy: a 4096-wide layer from a file shows 4096.
+    assert (width.minimum(), width.maximum()) == (1, 4096)
 
 
 def test_cannot_remove_the_last_layer(qtbot) -> None:

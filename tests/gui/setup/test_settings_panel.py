@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QPushButton, QSpinBox, QWidget
 
 from studio.core.spec import OptimizerSpec, RunSpec, SpecError
+from studio.gui.setup.number_field import NumberField
 from studio.gui.setup.settings_panel import CUDA_UNAVAILABLE, SettingsPanel
 from studio.gui.setup.spec_model import SpecModel
 
@@ -38,11 +39,11 @@ def _choose(combo: QComboBox, value: str) -> None:
 def test_widgets_show_the_spec(panel: SettingsPanel) -> None:
     assert _get(panel, QComboBox, "dataset_combo").currentData() == "disk"
     assert _get(panel, QSpinBox, "n_train_spin").value() == 1000
-    assert _get(panel, QDoubleSpinBox, "lr_spin").value() == pytest.approx(0.1)
-    assert _get(panel, QDoubleSpinBox, "momentum_spin").value() == pytest.approx(0.2)
+    assert _get(panel, NumberField, "lr_spin").value() == pytest.approx(0.1)
+    assert _get(panel, NumberField, "momentum_spin").value() == pytest.approx(0.2)
     assert _get(panel, QSpinBox, "epochs_spin").value() == 200
     assert _get(panel, QComboBox, "dtype_combo").currentData() == "float32"
-    assert _get(panel, QDoubleSpinBox, "eps_spin").text() == "1e-08"
+    assert _get(panel, NumberField, "eps_spin").text() == "1e-08"
     for name in ("lr_spin", "dataset_combo", "device_combo", "nesterov_check"):
         assert panel.findChild(QWidget, name).accessibleName()
 
@@ -51,16 +52,16 @@ def test_widgets_show_the_spec(panel: SettingsPanel) -> None:
     (QComboBox, "dataset_combo", "spiral", lambda s: s.data.name),
     (QSpinBox, "n_train_spin", 500, lambda s: s.data.n_train),
     (QSpinBox, "n_test_spin", 300, lambda s: s.data.n_test),
-    (QDoubleSpinBox, "noise_spin", 0.25, lambda s: s.data.noise),
-    (QSpinBox, "data_seed_spin", 7, lambda s: s.data.seed),
+    (NumberField, "noise_spin", 0.25, lambda s: s.data.noise),
+    (NumberField, "data_seed_spin", 7, lambda s: s.data.seed),
     (QComboBox, "loss_combo", "mse", lambda s: s.loss),
-    (QDoubleSpinBox, "lr_spin", 0.003, lambda s: s.optimizer.lr),
-    (QDoubleSpinBox, "momentum_spin", 0.9, lambda s: s.optimizer.momentum),
-    (QDoubleSpinBox, "dampening_spin", 0.1, lambda s: s.optimizer.dampening),
-    (QDoubleSpinBox, "weight_decay_spin", 0.0005, lambda s: s.optimizer.weight_decay),
+    (NumberField, "lr_spin", 0.003, lambda s: s.optimizer.lr),
+    (NumberField, "momentum_spin", 0.9, lambda s: s.optimizer.momentum),
+    (NumberField, "dampening_spin", 0.1, lambda s: s.optimizer.dampening),
+    (NumberField, "weight_decay_spin", 0.0005, lambda s: s.optimizer.weight_decay),
     (QSpinBox, "batch_size_spin", 32, lambda s: s.batch_size),
     (QSpinBox, "epochs_spin", 50, lambda s: s.epochs),
-    (QSpinBox, "seed_spin", 3, lambda s: s.seed),
+    (NumberField, "seed_spin", 3, lambda s: s.seed),
     (QComboBox, "dtype_combo", "float64", lambda s: s.dtype),
 ])
 def test_each_field_changes_the_spec(panel, model, cls, name, value, read) -> None:
@@ -77,7 +78,7 @@ def test_each_field_changes_the_spec(panel, model, cls, name, value, read) -> No
 
 
 def test_undo_text_and_merging_of_spins(panel, model) -> None:
-    lr = _get(panel, QDoubleSpinBox, "lr_spin")
+    lr = _get(panel, NumberField, "lr_spin")
     for _ in range(5):
         lr.stepUp()
     assert model.spec.optimizer.lr > 0.1
@@ -86,18 +87,20 @@ def test_undo_text_and_merging_of_spins(panel, model) -> None:
     assert model.spec == RunSpec() and lr.value() == pytest.approx(0.1)
 
 
-def test_ranges_make_invalid_values_unenterable(panel) -> None:
-    expected = {"lr_spin": (1e-5, 100.0), "momentum_spin": (0.0, 0.999),
+def test_ranges_make_invalid_values_unenterable(qtbot, panel, model) -> None:
+    # The bounds are the spec's (LIMITS), not a copy: lr 1e-7 and momentum 0.9995 are valid.
+    expected = {"lr_spin": (0.0, 100.0), "momentum_spin": (0.0, 1.0),
                 "batch_size_spin": (1, 1_000_000), "epochs_spin": (1, 100_000),
                 "n_train_spin": (2, 1_000_000), "n_test_spin": (1, 1_000_000),
-                "noise_spin": (0.0, 1.0), "beta2_spin": (0.0, 0.9999)}
+                "noise_spin": (0.0, 1.0), "beta2_spin": (0.0, 1.0)}
     for name, (lo, hi) in expected.items():
         spin = panel.findChild(QWidget, name)
         assert (spin.minimum(), spin.maximum()) == pytest.approx((lo, hi)), name
-    lr = _get(panel, QDoubleSpinBox, "lr_spin")
-    assert lr.decimals() == 5
-    lr.setValue(0.0)  # clamped to the minimum
-    assert lr.value() == pytest.approx(1e-5)
+    lr = _get(panel, NumberField, "lr_spin")
+    lr.selectAll()
+    qtbot.keyClicks(lr, "0")  # lr must be > 0: refused where it was typed, spec unchanged
+    qtbot.keyClick(lr, Qt.Key.Key_Return)
+    assert model.spec == RunSpec() and "must be > 0" in lr.toolTip()
 
 
 def test_adam_shows_betas_and_hides_momentum(panel, model) -> None:
@@ -111,7 +114,7 @@ def test_adam_shows_betas_and_hides_momentum(panel, model) -> None:
         assert visible(name), name
     for name in ("momentum_spin", "dampening_spin", "nesterov_check"):
         assert not visible(name), name
-    _get(panel, QDoubleSpinBox, "beta1_spin").setValue(0.8)
+    _get(panel, NumberField, "beta1_spin").setValue(0.8)
     assert model.spec.optimizer.beta1 == pytest.approx(0.8)
     model.undo_stack.undo()
     model.undo_stack.undo()
@@ -124,20 +127,20 @@ def test_nesterov_needs_momentum_and_no_dampening(qtbot, panel, model) -> None:
     indicator = QPoint(6, nesterov.height() // 2)  # the box itself: the row has no text
     qtbot.mouseClick(nesterov, Qt.MouseButton.LeftButton, pos=indicator)
     assert model.spec.optimizer.nesterov
-    _get(panel, QDoubleSpinBox, "momentum_spin").setValue(0.0)
+    _get(panel, NumberField, "momentum_spin").setValue(0.0)
     # Turning momentum off also turns nesterov off, in the same undo step.
     assert model.spec.optimizer == OptimizerSpec(momentum=0.0, nesterov=False)
     assert not nesterov.isEnabled() and not nesterov.isChecked()
     model.undo_stack.undo()
     assert model.spec.optimizer.nesterov and nesterov.isEnabled()
-    _get(panel, QDoubleSpinBox, "dampening_spin").setValue(0.5)
+    _get(panel, NumberField, "dampening_spin").setValue(0.5)
     assert not model.spec.optimizer.nesterov and not nesterov.isEnabled()
 
 
 def test_regenerate_bumps_the_data_seed(qtbot, panel, model) -> None:
     qtbot.mouseClick(_get(panel, QPushButton, "regenerate_button"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(_get(panel, QPushButton, "regenerate_button"), Qt.MouseButton.LeftButton)
-    assert model.spec.data.seed == 2 and _get(panel, QSpinBox, "data_seed_spin").value() == 2
+    assert model.spec.data.seed == 2 and _get(panel, NumberField, "data_seed_spin").value() == 2
     assert model.undo_stack.count() == 2 and model.undo_stack.undoText() == "Regenerate data"
 
 
@@ -173,15 +176,15 @@ def test_follows_external_changes_without_echo(qtbot, panel, model) -> None:
     with qtbot.assertNotEmitted(model.undo_stack.indexChanged):
         model.reset(opened)
     assert _get(panel, QSpinBox, "epochs_spin").value() == 9
-    assert _get(panel, QDoubleSpinBox, "lr_spin").value() == pytest.approx(0.01)
-    assert _get(panel, QDoubleSpinBox, "beta1_spin").isVisibleTo(panel)
+    assert _get(panel, NumberField, "lr_spin").value() == pytest.approx(0.01)
+    assert _get(panel, NumberField, "beta1_spin").isVisibleTo(panel)
     assert model.spec == opened
 
 
 def test_typing_eps_in_scientific_notation(qtbot, panel, model) -> None:
     _choose(_get(panel, QComboBox, "optimizer_combo"), "adam")
-    eps = _get(panel, QDoubleSpinBox, "eps_spin")
-    eps.lineEdit().selectAll()
+    eps = _get(panel, NumberField, "eps_spin")
+    eps.selectAll()
     qtbot.keyClicks(eps, "1e-6")
     qtbot.keyClick(eps, Qt.Key.Key_Return)
     assert model.spec.optimizer.eps == pytest.approx(1e-6) and eps.text() == "1e-06"

@@ -1,0 +1,212 @@
+"""The spec's vocabulary and limits, stated once: what every field may hold and how it reads.
+
+:mod:`studio.core.spec` validates against :data:`LIMITS` and every editor widget reads its
+range, choices, display names, label and tooltip from it, so the window can never show (or
+refuse) a value differently from the spec that trains it.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+__all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
+           "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "Field", "describe"]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
+INITS = ("xavier_uniform", "xavier_normal", "torch_default")
+LOSSES = ("cross_entropy", "mse")
+OPTIMIZERS = ("sgd", "adam")
+DATASETS = ("disk", "xor", "gaussians", "spiral")
+DEVICES = ("cpu", "cuda")
+DTYPES = ("float32", "float64")
+#: Largest accepted seed: the test set uses ``data.seed + 1_000_003``, which must stay a valid
+#: torch seed (< 2**64), and 2**62 is easy to state.
+MAX_SEED = 2**62
+#: Most hidden layers: deep enough for any toy experiment, small enough to draw and train.
+MAX_LAYERS = 64
+
+
+def describe(value: Any) -> str:
+    """``"str '25'"``: a value and its type, for error messages."""
+    return f"{type(value).__name__} {value!r}"
+
+
+def _num(value: float) -> str:
+    """``1`` for 1.0 (bounds read like the docs), the shortest exact form otherwise."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 2**63 else repr(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One editable spec field: its kind, bounds or choices, and how the GUI presents it.
+
+    Parameters
+    ----------
+    path : str
+        Where it lives in the spec: ``"optimizer.lr"``; ``"layers[].width"`` for every layer.
+    label : str
+        Form label, e.g. ``"Learning rate"``.
+    kind : {"int", "float", "choice", "bool"}
+        The value's type.
+    about : str
+        What the field does (the tooltip's first sentence).
+    lo, hi : float, optional
+        Bounds; None means unbounded on that side.
+    lo_open, hi_open : bool
+        Whether the bound itself is excluded (``lr > 0``, ``momentum < 1``).
+    choices : tuple of str
+        Allowed values of a ``"choice"`` field, in display order.
+    display : mapping
+        Display name per choice (``"cross_entropy"`` -> ``"CrossEntropy"``).
+    noun : str
+        What a choice is called in errors: ``"unknown activation 'relu2'"``.
+    step : float, optional
+        Arrow-key step; None steps one unit of the leading digit (0.1 -> 0.2, 0.1 -> 0.09).
+    log_scale : bool
+        Arrows multiply by ten instead (values spanning decades, like ``eps``).
+    """
+
+    path: str
+    label: str
+    kind: str
+    about: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    choices: tuple[str, ...] = ()
+    display: Mapping[str, str] = field(default_factory=dict)
+    noun: str = ""
+    step: float | None = None
+    log_scale: bool = False
+
+    @property
+    def range_text(self) -> str:
+        """The bounds as the errors state them: ``"in [0, 1)"``, ``"> 0 and <= 100"``."""
+        lo, hi = self.lo, self.hi
+        if lo is not None and hi is not None:
+            if self.lo_open:
+                return f"> {_num(lo)} and {'<' if self.hi_open else '<='} {_num(hi)}"
+            return f"in [{_num(lo)}, {_num(hi)}{')' if self.hi_open else ']'}"
+        if lo is not None:
+            return f"{'>' if self.lo_open else '>='} {_num(lo)}"
+        if hi is not None:
+            return f"{'<' if self.hi_open else '<='} {_num(hi)}"
+        return "any value"
+
+    @property
+    def tooltip(self) -> str:
+        """What the field does and what it accepts, for the editor's tooltip."""
+        if self.kind == "choice":
+            return f"{self.about}\nChoices: {', '.join(self.show(c) for c in self.choices)}."
+        if self.kind == "bool":
+            return self.about
+        return f"{self.about}\nAllowed: {self.range_text}."
+
+    def show(self, choice: str) -> str:
+        """The display name of ``choice`` (itself when it has none)."""
+        return self.display.get(choice, choice)
+
+    def in_range(self, value: float) -> bool:
+        """Whether a number satisfies the bounds."""
+        if self.lo is not None and (value <= self.lo if self.lo_open else value < self.lo):
+            return False
+        return not (self.hi is not None and (value >= self.hi if self.hi_open else
+                                             value > self.hi))
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` normalised (ints stay int, numbers become float) or raise.
+
+        Raises
+        ------
+        ValueError
+            With the message the spec reports after the path, e.g. ``"must be in [1, 4096],
+            got 5000"``.
+        """
+        if self.kind == "bool":
+            if not isinstance(value, bool):
+                raise ValueError(f"must be true or false, got {describe(value)}")
+            return value
+        if self.kind == "choice":
+            if not isinstance(value, str):
+                raise ValueError(f"must be a string, got {describe(value)}")
+            if value not in self.choices:
+                raise ValueError(f"unknown {self.noun} {value!r} "
+                                 f"(choose from {', '.join(self.choices)})")
+            return value
+        # bool is an int subclass: `"epochs": true` must not silently mean 1.
+        if self.kind == "int":
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise ValueError(f"must be an integer, got {describe(value)}")
+            value = int(value)
+        else:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"must be a number, got {describe(value)}")
+            value = float(value)  # ints are fine; stored as float so JSON round-trips equal
+            if not math.isfinite(value):
+                raise ValueError(f"must be finite, got {value}")
+        if not self.in_range(value):
+            raise ValueError(f"must be {self.range_text}, got {value}")
+        return value
+
+
+def _choice(path: str, label: str, about: str, noun: str, choices: tuple[str, ...],
+            display: Mapping[str, str]) -> Field:
+    return Field(path, label, "choice", about, choices=choices, display=display, noun=noun)
+
+
+_FIELDS = (
+    Field("layers", "Hidden layers", "int", "Number of hidden layers (0: a linear classifier).",
+          0, MAX_LAYERS),
+    Field("layers[].width", "Width", "int", "Units in this hidden layer.", 1, 4096),
+    _choice("layers[].activation", "Activation", "Nonlinearity after this layer.", "activation",
+            ACTIVATIONS, {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid",
+                          "leaky_relu": "LeakyReLU", "identity": "Identity"}),
+    _choice("layers[].init", "Init", "How this layer's weights start.", "init", INITS,
+            {"xavier_uniform": "Xavier uniform", "xavier_normal": "Xavier normal",
+             "torch_default": "PyTorch default"}),
+    _choice("data.name", "Dataset", "The toy 2-D data set to classify.", "dataset", DATASETS,
+            {"disk": "Disk", "xor": "XOR", "gaussians": "Gaussians", "spiral": "Spiral"}),
+    Field("data.n_train", "Train points", "int", "Points in the training set.", 2, 1_000_000,
+          step=100),
+    Field("data.n_test", "Test points", "int", "Points in the test set.", 1, 1_000_000, step=100),
+    Field("data.noise", "Noise", "float", "How much noise the data set gets.", 0.0, 1.0,
+          step=0.05),
+    Field("data.seed", "Data seed", "int", "Seed that draws the data set.", 0, MAX_SEED),
+    Field("data.standardize", "Standardize", "bool", "Scale inputs to zero mean, unit variance."),
+    _choice("optimizer.name", "Optimizer", "The update rule (torch.optim's meaning).",
+            "optimizer", OPTIMIZERS, {"sgd": "SGD", "adam": "Adam"}),
+    Field("optimizer.lr", "Learning rate", "float", "Step size of every update.", 0.0, 100.0,
+          lo_open=True),
+    Field("optimizer.momentum", "Momentum", "float", "SGD: fraction of the last step kept.",
+          0.0, 1.0, hi_open=True, step=0.05),
+    Field("optimizer.dampening", "Dampening", "float", "SGD: damping of the momentum term.",
+          0.0, step=0.05),
+    Field("optimizer.nesterov", "Nesterov", "bool",
+          "SGD: Nesterov momentum (needs momentum > 0 and dampening = 0)."),
+    Field("optimizer.weight_decay", "Weight decay", "float", "L2 penalty added to the gradient.",
+          0.0),
+    Field("optimizer.beta1", "Beta1", "float", "Adam: decay of the gradient average.", 0.0, 1.0,
+          hi_open=True, step=0.01),
+    Field("optimizer.beta2", "Beta2", "float", "Adam: decay of the squared-gradient average.",
+          0.0, 1.0, hi_open=True, step=0.001),
+    Field("optimizer.eps", "Epsilon", "float", "Adam: added to the denominator for stability.",
+          0.0, lo_open=True, log_scale=True),
+    _choice("loss", "Loss", "What training minimises.", "loss", LOSSES,
+            {"cross_entropy": "CrossEntropy", "mse": "MSE"}),
+    Field("batch_size", "Batch size", "int", "Training points per update.", 1, 1_000_000),
+    Field("epochs", "Epochs", "int", "Passes over the training set.", 1, 100_000, step=10),
+    Field("seed", "Seed", "int", "Seed for weight init and batch order.", 0, MAX_SEED),
+    _choice("device", "Device", "Where training runs.", "device", DEVICES,
+            {"cpu": "CPU", "cuda": "CUDA"}),
+    _choice("dtype", "Dtype", "Floating-point precision of weights and data.", "dtype", DTYPES,
+            {"float32": "float32", "float64": "float64"}),
+)
+
+#: Every editable field, keyed by its spec path. Read-only.
+LIMITS: Mapping[str, Field] = MappingProxyType({f.path: f for f in _FIELDS})
