@@ -45,10 +45,10 @@ class _Chunk:
 
     def extend(self, param: Parameter) -> bool:
         """Take ``param`` into this run if it is packed right after the run's end."""
-        packed, last = param._packed, self.params[-1]._packed
+        packed, first = param._packed, self.params[0]._packed
         if (not self.packed or packed is None or packed.data is not param.data
-                or packed.flat_data is not last.flat_data
-                or packed.offset != last.offset + self.spans[-1][1]):
+                or packed.flat_data is not first.flat_data
+                or packed.offset != first.offset + self.spans[-1][1]):
             return False
         end = self.spans[-1][1]
         self.params.append(param)
