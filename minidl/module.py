@@ -171,7 +171,7 @@ class Module:
                                + "\n\t".join(errors))
         for name, param in own.items():
             if name in state_dict:
-                # In place: optimizers hold views of these tensors.
+                # In place: optimizers and packed buffers own these very tensors.
                 param.data.copy_(state_dict[name].detach())
         return missing, unexpected
 

@@ -18,58 +18,10 @@ from typing import Any
 
 import torch
 
+from ._chunk import Chunk
 from .module import Parameter
 
 __all__ = ["SGD", "Adam", "Optimizer"]
-
-
-class _Chunk:
-    """Parameters updated together: a run of one flat buffer, or a single parameter.
-
-    ``data`` and ``grad`` are the slices of the flat buffers (``grad`` is ``None`` for a single
-    unpacked parameter: its current ``p.grad`` is used). ``expect`` holds, per parameter, the
-    tensors its ``data`` and ``grad`` must still be for that fast path.
-    """
-
-    __slots__ = ("data", "expect", "grad", "index", "packed", "params", "spans", "state")
-
-    def __init__(self, index: int, param: Parameter) -> None:
-        packed = param._packed
-        self.packed = packed is not None and packed.data is param.data
-        self.index = index  # position of the first parameter in the optimizer's list
-        self.params = [param]
-        self.spans = [(0, param.data.numel())]
-        self.state: dict[str, Any] = {}
-        self.data, self.grad = param.data, None
-        self.expect: tuple[tuple[Parameter, torch.Tensor, torch.Tensor | None], ...] = ()
-
-    def extend(self, param: Parameter) -> bool:
-        """Take ``param`` into this run if it is packed right after the run's end."""
-        packed, first = param._packed, self.params[0]._packed
-        if (not self.packed or packed is None or packed.data is not param.data
-                or packed.flat_data is not first.flat_data
-                or packed.offset != first.offset + self.spans[-1][1]):
-            return False
-        end = self.spans[-1][1]
-        self.params.append(param)
-        self.spans.append((end, end + param.data.numel()))
-        return True
-
-    def finish(self) -> None:
-        if self.packed:
-            first, end = self.params[0]._packed, self.spans[-1][1]
-            self.data = first.flat_data[first.offset:first.offset + end]
-            self.grad = first.flat_grad[first.offset:first.offset + end]
-            self.expect = tuple((p, p._packed.data, p._packed.grad) for p in self.params)
-        else:
-            self.expect = ((self.params[0], self.data, None),)
-
-    def view(self, j: int, tensor: torch.Tensor) -> torch.Tensor:
-        """Parameter ``j``'s part of a state tensor of this chunk, in the parameter's shape."""
-        if not self.packed:
-            return tensor
-        lo, hi = self.spans[j]
-        return tensor[lo:hi].view(self.params[j].data.shape)
 
 
 def _check(label: str, value: Any, low: float = 0.0, high: float | None = None) -> None:
@@ -106,15 +58,16 @@ class Optimizer:
                                 f"{type(p).__name__}")
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [dict(defaults, params=self.params)]
-        self._chunks: list[_Chunk] = []
+        self._chunks: list[Chunk] = []
         for i, p in enumerate(self.params):
             if not (self._chunks and self._chunks[-1].extend(p)):
-                self._chunks.append(_Chunk(i, p))
+                self._chunks.append(Chunk(i, p))
         for chunk in self._chunks:
             chunk.finish()
         self._where = [(chunk, j) for chunk in self._chunks for j in range(len(chunk.params))]
+        self._seen = -1  # the Parameter.generation last verified; -1: verify at the first call
 
-    def _replaced(self, chunk: _Chunk, param: Parameter, data: torch.Tensor) -> RuntimeError:
+    def _replaced(self, chunk: Chunk, param: Parameter, data: torch.Tensor) -> RuntimeError:
         i = chunk.index + chunk.params.index(param)
         now = param.data
         how = "by assigning p.data, model.flatten_parameters() or building a Sequential around it"
@@ -127,42 +80,37 @@ class Optimizer:
             "a replaced one. Create the optimizer after moving, casting or packing the model, "
             "or change values in place (p.data.copy_(...))")
 
-    def _grad(self, chunk: _Chunk) -> torch.Tensor:
-        # The chunk's flat gradient while every p.grad is still its view; else the current
-        # p.grad tensors (one per parameter, or gathered for a flat run), so that a replaced
-        # gradient takes effect.
-        grad = chunk.grad
-        for p, data, g in chunk.expect:
-            if p.data is not data:
-                raise self._replaced(chunk, p, data)
-            if p.grad is not g:
-                grad = None
-        if grad is not None:
-            return grad
-        grads = [p.grad for p in chunk.params]
-        for p, g in zip(chunk.params, grads, strict=True):
-            if not (isinstance(g, torch.Tensor) and g.shape == p.data.shape
-                    and g.dtype == p.data.dtype and g.device == p.data.device):
-                i = chunk.index + chunk.params.index(p)
-                raise RuntimeError(
-                    f"parameter {i}'s grad must be a tensor like its data ({tuple(p.data.shape)},"
-                    f" {p.data.dtype}, {p.data.device}); got "
-                    + (f"{tuple(g.shape)}, {g.dtype}, {g.device}"
-                       if isinstance(g, torch.Tensor) else type(g).__name__))
-        if not chunk.packed:
-            return grads[0]
-        return torch.cat([g.reshape(-1) for g in grads])
-
-    def zero_grad(self) -> None:
-        """Set every gradient to zero, in place (one op per flat run)."""
+    def _verify(self) -> None:
+        # Runs only after some Parameter's data or grad was rebound (Parameter.generation moved):
+        # every check here, before any update, so a bad parameter leaves all of them untouched.
+        # A chunk keeps its one-op gradient while every p.grad is still its flat view; else
+        # step() gathers the current p.grad tensors, so that a replaced gradient takes effect.
+        generation = Parameter.generation
         for chunk in self._chunks:
-            whole = chunk.grad is not None
+            fast = chunk.grad is not None
             for p, data, g in chunk.expect:
                 if p.data is not data:
                     raise self._replaced(chunk, p, data)
                 if p.grad is not g:
-                    whole = False
-            if whole:
+                    fast = False
+                    grad = p.grad
+                    if not (isinstance(grad, torch.Tensor) and grad.shape == data.shape
+                            and grad.dtype == data.dtype and grad.device == data.device):
+                        got = (f"{tuple(grad.shape)}, {grad.dtype}, {grad.device}"
+                               if isinstance(grad, torch.Tensor) else type(grad).__name__)
+                        raise RuntimeError(
+                            f"parameter {chunk.index + chunk.params.index(p)}'s grad must be a "
+                            f"tensor like its data ({tuple(data.shape)}, {data.dtype}, "
+                            f"{data.device}); got {got}")
+            chunk.fast = fast
+        self._seen = generation
+
+    def zero_grad(self) -> None:
+        """Set every gradient to zero, in place (one op per flat run)."""
+        if self._seen != Parameter.generation:
+            self._verify()
+        for chunk in self._chunks:
+            if chunk.fast:
                 chunk.grad.zero_()
             else:
                 for p in chunk.params:
@@ -170,10 +118,16 @@ class Optimizer:
 
     def step(self) -> None:
         """Apply one update from the current gradients."""
+        if self._seen != Parameter.generation:
+            self._verify()
         group = self.param_groups[0]
-        # Every check before any update: a replaced parameter leaves all of them untouched.
-        grads = [self._grad(chunk) for chunk in self._chunks]
-        for chunk, grad in zip(self._chunks, grads, strict=True):
+        for chunk in self._chunks:
+            if chunk.fast:
+                grad = chunk.grad
+            elif chunk.packed:
+                grad = torch.cat([p.grad.reshape(-1) for p in chunk.params])
+            else:
+                grad = chunk.params[0].grad
             self._update(chunk.data, grad, chunk.state, group)
 
     def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],

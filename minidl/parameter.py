@@ -51,6 +51,14 @@ class Parameter:
 
     __slots__ = ("data", "grad", "_packed")
 
+    #: Bumped whenever any parameter's ``data`` or ``grad`` is rebound: optimizers re-check
+    #: their parameters only then, instead of at every step.
+    generation = 0
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        Parameter.generation += 1
+
     def __init__(self, data: torch.Tensor) -> None:
         # detach() guards against a caller handing us a tensor that is part of an autograd graph.
         self.data = data.detach()

@@ -204,3 +204,18 @@ def test_the_model_packs_itself_once_and_to_keeps_it_packed() -> None:
     flat = {id(p._packed.flat_data) for p in model.parameters()}
     assert len(flat) == 1 and all(p.data.dtype == torch.float32 for p in model.parameters())
     assert len(minidl.optim.Adam(model.parameters())._chunks) == 1
+
+
+def test_a_grad_replaced_between_steps_is_noticed() -> None:
+    """Optimizers re-check their parameters only after a rebinding; that check must happen."""
+    model = _packed()
+    opt = minidl.optim.SGD(model.parameters(), lr=1.0)
+    opt.zero_grad()
+    opt.step()  # checked once: the one-op path over the flat buffer
+    bias = model[2].bias
+    before = bias.data.clone()
+    bias.grad = torch.full_like(bias.data, 0.5)
+    opt.step()
+    torch.testing.assert_close(bias.data, before - 0.5, **TOL)
+    opt.zero_grad()
+    assert bool(bias.grad.eq(0).all())  # the replaced gradient is the one zeroed
