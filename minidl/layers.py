@@ -85,7 +85,7 @@ class Linear(Module):
         if x.requires_grad:  # a caller's autograd tensor must not pull us into a graph
             x = x.detach()
         w = self.weight.data
-        if w is not self._w:  # parameters were replaced (to(), optimizer packing): refresh views
+        if w is not self._w:  # parameters were replaced (to(), flatten_parameters()): refresh views
             self._w, self._wt, self._ones = w, w.t(), None
         self._input = x
         if self.bias is None:

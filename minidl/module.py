@@ -11,39 +11,9 @@ from collections.abc import Iterator, Mapping
 
 import torch
 
+from .parameter import Parameter, pack_parameters
+
 __all__ = ["Module", "Parameter", "Sequential"]
-
-
-class Parameter:
-    """A trainable tensor and its gradient.
-
-    Parameters
-    ----------
-    data : torch.Tensor
-        The value. It never requires grad: minidl computes gradients by hand.
-
-    Attributes
-    ----------
-    data : torch.Tensor
-        The value, updated in place by optimizers.
-    grad : torch.Tensor
-        The accumulated gradient, same shape as ``data``; zeros at creation, never ``None``.
-    """
-
-    __slots__ = ("data", "grad")
-
-    def __init__(self, data: torch.Tensor) -> None:
-        # detach() guards against a caller handing us a tensor that is part of an autograd graph.
-        self.data = data.detach()
-        self.grad = torch.zeros_like(self.data)
-
-    @property
-    def shape(self) -> torch.Size:
-        """The shape of ``data``."""
-        return self.data.shape
-
-    def __repr__(self) -> str:
-        return f"Parameter containing:\n{self.data!r}"
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -67,6 +37,7 @@ class Module:
         self._parameters: OrderedDict[str, Parameter | None] = OrderedDict()
         self._modules: OrderedDict[str, Module] = OrderedDict()
         self.training = True
+        self._flattened = False  # set by flatten_parameters(); to() then packs again
 
     # -- registration ---------------------------------------------------------------------
     def register_parameter(self, name: str, param: Parameter | None) -> Parameter | None:
@@ -124,17 +95,36 @@ class Module:
         """Set evaluation mode (no backward caches kept where a module can skip them)."""
         return self.train(False)
 
+    def flatten_parameters(self) -> Module:
+        """Pack every parameter of this module tree into one flat buffer; return ``self``.
+
+        Each parameter's ``data`` and ``grad`` become views of one data and one gradient
+        buffer (values unchanged), so an optimizer updates them with a few whole-buffer
+        operations. :class:`Sequential` does this when it is built; call it again after editing
+        a model to get the single-buffer speed back. It replaces the parameters' tensors: take
+        ``p.data`` or a ``state_dict()``, and create optimizers, after it. Parameters of mixed
+        dtypes or devices are left as they are.
+        """
+        self._flattened = pack_parameters(self.parameters())
+        return self
+
     def to(self, device: torch.device | str | None = None,
            dtype: torch.dtype | None = None) -> Module:
         """Move and/or cast every parameter (and its gradient); return ``self``.
 
-        Create optimizers *after* calling this, as with torch.nn.
+        The parameters get new tensors (packed again if this module was flattened), so create
+        optimizers *after* calling this, as with torch.nn; an optimizer created before raises
+        at its next ``zero_grad()`` or ``step()``.
         """
+        moved = False
         for param in self.parameters():
             data = param.data.to(device=device, dtype=dtype)
             if data is not param.data:
                 param.data = data
                 param.grad = param.grad.to(device=device, dtype=dtype)
+                moved = True
+        if moved and self._flattened:
+            self.flatten_parameters()
         return self
 
     # -- state ----------------------------------------------------------------------------
@@ -181,7 +171,7 @@ class Module:
                                + "\n\t".join(errors))
         for name, param in own.items():
             if name in state_dict:
-                # In place: optimizers hold views of these tensors.
+                # In place: optimizers and packed buffers own these very tensors.
                 param.data.copy_(state_dict[name].detach())
         return missing, unexpected
 
@@ -209,25 +199,67 @@ class Sequential(Module):
     """A chain of modules: forward in order, backward in reverse.
 
     Children are named ``"0"``, ``"1"``, ... so state dicts match ``torch.nn.Sequential``.
+    Building one packs the children's parameters into one flat buffer
+    (:meth:`~Module.flatten_parameters`). Edits (:meth:`append`, :meth:`insert`,
+    :meth:`add_module`, ``model[i] = m``, ``del model[i]``) keep forward and backward right but
+    do not pack again: call ``flatten_parameters()`` after editing for the single-buffer speed.
     """
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         for index, module in enumerate(modules):
-            self.add_module(str(index), module)
+            super().add_module(str(index), module)
         self._rebuild()
+        self.flatten_parameters()
 
     def _rebuild(self) -> None:
         # Bound methods cached once: the training hot path then does no attribute lookups.
+        # Every edit goes through here, or forward would keep running the old chain.
         mods = list(self._modules.values())
         self._forwards = tuple(m.forward for m in mods)
         self._backwards = tuple(m.backward for m in reversed(mods))
 
+    def _renumber(self, mods: list[Module]) -> None:
+        for module in mods:
+            if not isinstance(module, Module):
+                raise TypeError(f"{type(module).__name__} is not a minidl Module")
+        self._modules = OrderedDict((str(i), m) for i, m in enumerate(mods))
+        self._rebuild()
+
+    def _index(self, index: int) -> int:
+        n = len(self._modules)
+        if not -n <= index < n:
+            raise IndexError(f"index {index} is out of range for a Sequential of {n}")
+        return index % n
+
+    def add_module(self, name: str, module: Module) -> Module:
+        """Register (or replace) the child ``name`` and return it; forward/backward follow."""
+        super().add_module(name, module)
+        self._rebuild()
+        return module
+
     def append(self, module: Module) -> Sequential:
         """Append ``module`` at the end and return ``self``."""
         self.add_module(str(len(self._modules)), module)
-        self._rebuild()
         return self
+
+    def insert(self, index: int, module: Module) -> Sequential:
+        """Insert ``module`` before position ``index`` (children renumbered); return ``self``."""
+        mods = list(self._modules.values())
+        n = len(mods)
+        if not -n <= index <= n:
+            raise IndexError(f"index {index} is out of range for a Sequential of {n}")
+        mods.insert(index, module)
+        self._renumber(mods)
+        return self
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        self.add_module(list(self._modules)[self._index(index)], module)
+
+    def __delitem__(self, index: int) -> None:
+        mods = list(self._modules.values())
+        del mods[self._index(index)]
+        self._renumber(mods)  # keys stay "0", "1", ... as in torch.nn.Sequential
 
     def __len__(self) -> int:
         return len(self._modules)

@@ -1,62 +1,49 @@
 """Optimizers with exactly torch.optim's update rules: SGD (momentum, dampening, Nesterov,
 weight decay) and Adam.
 
-Speed: when all parameters share a dtype and device, the optimizer packs them into one flat
-buffer (each :class:`~minidl.Parameter`'s ``data`` and ``grad`` become views of it). A step is
-then a handful of element-wise ops on one tensor instead of a few per parameter, with the same
-arithmetic, in the same order, as torch's per-parameter loop.
+An optimizer never rebinds a parameter's tensors: it updates ``p.data`` in place and reads the
+current ``p.grad`` at every step. Speed comes from the model: parameters that a model packed
+into one flat buffer (:meth:`minidl.Module.flatten_parameters`; every
+:class:`~minidl.Sequential` does it when built) and that follow each other in the optimizer's
+list are updated as one slice of that buffer — a handful of element-wise ops on one tensor
+instead of a few per parameter, with the same arithmetic, in the same order, as torch's
+per-parameter loop. Any other parameter is updated on its own.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 import torch
 
+from ._chunk import Chunk
 from .module import Parameter
 
 __all__ = ["SGD", "Adam", "Optimizer"]
 
 
-class _Chunk:
-    """One updatable tensor pair (flat buffer or single parameter) and its optimizer state."""
-
-    __slots__ = ("data", "grad", "state")
-
-    def __init__(self, data: torch.Tensor, grad: torch.Tensor) -> None:
-        self.data, self.grad = data, grad
-        self.state: dict[str, Any] = {}
-
-
-def _pack(params: list[Parameter]) -> _Chunk | None:
-    first = params[0].data
-    if any(p.data.dtype != first.dtype or p.data.device != first.device for p in params):
-        return None
-    total = sum(p.data.numel() for p in params)
-    flat_data = torch.empty(total, dtype=first.dtype, device=first.device)
-    flat_grad = torch.empty_like(flat_data)
-    offset = 0
-    for p in params:
-        n = p.data.numel()
-        data_view = flat_data[offset:offset + n].view_as(p.data)
-        grad_view = flat_grad[offset:offset + n].view_as(p.data)
-        data_view.copy_(p.data)
-        grad_view.copy_(p.grad)
-        p.data, p.grad = data_view, grad_view
-        offset += n
-    return _Chunk(flat_data, flat_grad)
+def _check(label: str, value: Any, low: float = 0.0, high: float | None = None) -> None:
+    # Finite and in [low, high): NaN compares false with everything, so test finiteness too.
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"Invalid {label}: {value!r}") from None
+    if not math.isfinite(number) or number < low or (high is not None and number >= high):
+        raise ValueError(f"Invalid {label}: {value}")
 
 
 class Optimizer:
-    """Base class: validates settings, packs parameters, implements ``step``/``zero_grad``.
+    """Base class: groups parameters into chunks, implements ``step``/``zero_grad``.
 
-    Subclasses implement :meth:`_update` for one chunk of data, grad and state.
+    Subclasses implement :meth:`_update` for one chunk's data, gradient and state.
 
     Parameters
     ----------
     params : iterable of Parameter
-        What to optimise (e.g. ``model.parameters()``).
+        What to optimise (e.g. ``model.parameters()``). Several optimizers may share or split
+        a model's parameters; each updates the tensors in place.
     defaults : dict
         The hyperparameters; stored in ``param_groups[0]`` as torch does.
     """
@@ -71,54 +58,91 @@ class Optimizer:
                                 f"{type(p).__name__}")
         self.defaults = dict(defaults)
         self.param_groups: list[dict[str, Any]] = [dict(defaults, params=self.params)]
-        flat = _pack(self.params)
-        self._flat = flat is not None
-        self._chunks = [flat] if flat is not None else [_Chunk(p.data, p.grad) for p in self.params]
-        self._views = tuple(p.data for p in self.params)
+        self._chunks: list[Chunk] = []
+        for i, p in enumerate(self.params):
+            if not (self._chunks and self._chunks[-1].extend(p)):
+                self._chunks.append(Chunk(i, p))
+        for chunk in self._chunks:
+            chunk.finish()
+        self._where = [(chunk, j) for chunk in self._chunks for j in range(len(chunk.params))]
+        self._seen = -1  # the Parameter.generation last verified; -1: verify at the first call
 
-    def _check_views(self) -> None:
-        for p, view in zip(self.params, self._views, strict=True):
-            if p.data is not view:
-                raise RuntimeError(
-                    "a parameter's tensor was replaced after the optimizer was created "
-                    "(e.g. by model.to(...)); create the optimizer after moving the model")
+    def _replaced(self, chunk: Chunk, param: Parameter, data: torch.Tensor) -> RuntimeError:
+        i = chunk.index + chunk.params.index(param)
+        now = param.data
+        how = "by assigning p.data, model.flatten_parameters() or building a Sequential around it"
+        if isinstance(now, torch.Tensor) and (now.dtype, now.device) != (data.dtype, data.device):
+            how = (f"it is now {now.dtype} on {now.device}, was {data.dtype} on {data.device}: "
+                   "model.to() gives parameters new tensors")
+        return RuntimeError(
+            f"parameter {i} (shape {tuple(data.shape)}) was replaced after this optimizer was "
+            f"created ({how}); optimizers update the tensors they were given and never follow "
+            "a replaced one. Create the optimizer after moving, casting or packing the model, "
+            "or change values in place (p.data.copy_(...))")
+
+    def _verify(self) -> None:
+        # Runs only after some Parameter's data or grad was rebound (Parameter.generation moved):
+        # every check here, before any update, so a bad parameter leaves all of them untouched.
+        # A chunk keeps its one-op gradient while every p.grad is still its flat view; else
+        # step() gathers the current p.grad tensors, so that a replaced gradient takes effect.
+        generation = Parameter.generation
+        for chunk in self._chunks:
+            fast = chunk.grad is not None
+            for p, data, g in chunk.expect:
+                if p.data is not data:
+                    raise self._replaced(chunk, p, data)
+                if p.grad is not g:
+                    fast = False
+                    grad = p.grad
+                    if not (isinstance(grad, torch.Tensor) and grad.shape == data.shape
+                            and grad.dtype == data.dtype and grad.device == data.device):
+                        got = (f"{tuple(grad.shape)}, {grad.dtype}, {grad.device}"
+                               if isinstance(grad, torch.Tensor) else type(grad).__name__)
+                        raise RuntimeError(
+                            f"parameter {chunk.index + chunk.params.index(p)}'s grad must be a "
+                            f"tensor like its data ({tuple(data.shape)}, {data.dtype}, "
+                            f"{data.device}); got {got}")
+            chunk.fast = fast
+        self._seen = generation
 
     def zero_grad(self) -> None:
-        """Set every gradient to zero (one op when the parameters are packed)."""
+        """Set every gradient to zero, in place (one op per flat run)."""
+        if self._seen != Parameter.generation:
+            self._verify()
         for chunk in self._chunks:
-            chunk.grad.zero_()
+            if chunk.fast:
+                chunk.grad.zero_()
+            else:
+                for p in chunk.params:
+                    p.grad.zero_()
 
     def step(self) -> None:
         """Apply one update from the current gradients."""
-        self._check_views()
+        if self._seen != Parameter.generation:
+            self._verify()
         group = self.param_groups[0]
         for chunk in self._chunks:
-            self._update(chunk, group)
+            if chunk.fast:
+                grad = chunk.grad
+            elif chunk.packed:
+                grad = torch.cat([p.grad.reshape(-1) for p in chunk.params])
+            else:
+                grad = chunk.params[0].grad
+            self._update(chunk.data, grad, chunk.state, group)
 
-    def _update(self, chunk: _Chunk, group: dict[str, Any]) -> None:
+    def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
         raise NotImplementedError
 
     # -- state, in torch.optim's per-parameter layout ---------------------------------------
-    def _slices(self) -> list[tuple[int, slice | None]]:
-        if not self._flat:
-            return [(i, None) for i in range(len(self.params))]
-        out, offset = [], 0
-        for i, p in enumerate(self.params):
-            n = p.data.numel()
-            out.append((i, slice(offset, offset + n)))
-            offset += n
-        return out
-
     def state_dict(self) -> dict[str, Any]:
         """Return ``{"state": {index: {...}}, "param_groups": [...]}`` like torch.optim."""
         state: dict[int, dict[str, Any]] = {}
-        for i, sl in self._slices():
-            chunk = self._chunks[0] if sl is not None else self._chunks[i]
+        for i, (chunk, j) in enumerate(self._where):
             entry = {}
             for key, value in chunk.state.items():
                 if isinstance(value, torch.Tensor) and value.dim() > 0:
-                    part = value[sl] if sl is not None else value
-                    entry[key] = part.view_as(self.params[i].data).clone()
+                    entry[key] = chunk.view(j, value).clone()
                 else:  # torch stores the step count as a 0-d float tensor
                     entry[key] = torch.tensor(float(value))
             if entry:
@@ -137,14 +161,12 @@ class Optimizer:
         saved = state_dict["state"]
         for chunk in self._chunks:
             chunk.state.clear()
-        for i, sl in self._slices():
-            chunk = self._chunks[0] if sl is not None else self._chunks[i]
+        for i, (chunk, j) in enumerate(self._where):
             for key, value in saved.get(i, saved.get(str(i), {})).items():
                 if isinstance(value, torch.Tensor) and value.dim() > 0:
                     if key not in chunk.state:
                         chunk.state[key] = torch.zeros_like(chunk.data)
-                    target = chunk.state[key][sl] if sl is not None else chunk.state[key]
-                    target.copy_(value.reshape(-1) if sl is not None else value)
+                    chunk.view(j, chunk.state[key]).copy_(value)
                 else:
                     number = value.item() if isinstance(value, torch.Tensor) else value
                     chunk.state[key] = int(number)
@@ -165,33 +187,29 @@ class SGD(Optimizer):
     def __init__(self, params: Iterable[Parameter], lr: float, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0,
                  nesterov: bool = False) -> None:
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if dampening < 0.0:
-            raise ValueError(f"Invalid dampening value: {dampening}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check("learning rate", lr)
+        _check("momentum value", momentum)
+        _check("dampening value", dampening)
+        _check("weight_decay value", weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Invalid nesterov setting: Nesterov momentum requires a momentum "
                              "and zero dampening")
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
                                   "weight_decay": weight_decay, "nesterov": nesterov})
 
-    def _update(self, chunk: _Chunk, group: dict[str, Any]) -> None:
-        grad = chunk.grad
+    def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
         weight_decay, momentum = group["weight_decay"], group["momentum"]
         if weight_decay != 0:
-            grad = grad.add(chunk.data, alpha=weight_decay)
+            grad = grad.add(data, alpha=weight_decay)
         if momentum != 0:
-            buf = chunk.state.get("momentum_buffer")
+            buf = state.get("momentum_buffer")
             if buf is None:
-                buf = chunk.state["momentum_buffer"] = grad.clone()
+                buf = state["momentum_buffer"] = grad.clone()
             else:
                 buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
             grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-        chunk.data.add_(grad, alpha=-group["lr"])
+        data.add_(grad, alpha=-group["lr"])
 
 
 class Adam(Optimizer):
@@ -204,29 +222,25 @@ class Adam(Optimizer):
     def __init__(self, params: Iterable[Parameter], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0) -> None:
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if eps < 0.0:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0 (betas[0]): {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1 (betas[1]): {betas[1]}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check("learning rate", lr)
+        _check("epsilon value", eps)
+        if not isinstance(betas, tuple | list) or len(betas) != 2:
+            raise ValueError(f"Invalid betas: {betas!r} (expected two coefficients)")
+        _check("beta parameter at index 0 (betas[0])", betas[0], high=1.0)
+        _check("beta parameter at index 1 (betas[1])", betas[1], high=1.0)
+        _check("weight_decay value", weight_decay)
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay})
 
-    def _update(self, chunk: _Chunk, group: dict[str, Any]) -> None:
-        state = chunk.state
+    def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
         if not state:
             state["step"] = 0  # a Python int: no tensor op or .item() sync per step
-            state["exp_avg"] = torch.zeros_like(chunk.data)
-            state["exp_avg_sq"] = torch.zeros_like(chunk.data)
+            state["exp_avg"] = torch.zeros_like(data)
+            state["exp_avg_sq"] = torch.zeros_like(data)
         beta1, beta2 = group["betas"]
-        grad = chunk.grad
         if group["weight_decay"] != 0:
-            grad = grad.add(chunk.data, alpha=group["weight_decay"])
+            grad = grad.add(data, alpha=group["weight_decay"])
         step = state["step"] = state["step"] + 1
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
         exp_avg.lerp_(grad, 1 - beta1)
@@ -236,4 +250,4 @@ class Adam(Optimizer):
         step_size = group["lr"] / bias_correction1
         bias_correction2_sqrt = bias_correction2**0.5  # ** 0.5, not math.sqrt: torch's rounding
         denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(group["eps"])
-        chunk.data.addcdiv_(exp_avg, denom, value=-step_size)
+        data.addcdiv_(exp_avg, denom, value=-step_size)

@@ -67,3 +67,13 @@ def test_data_on_cuda() -> None:
     assert torch.equal(x.cpu(), cpu_x) and torch.equal(y.cpu(), cpu_y)
     batches = list(minidl.data.BatchIterator(x, y, 4, seed=0))
     assert all(xb.device.type == "cuda" for xb, _ in batches)
+
+
+@pytest.mark.parametrize("call", ["zero_grad", "step"])
+def test_moving_to_cuda_after_the_optimizer_raises_naming_the_devices(call: str) -> None:
+    model = _model()
+    opt = minidl.optim.SGD(model.parameters(), lr=0.1, momentum=0.2)
+    model.to("cuda")
+    with pytest.raises(RuntimeError, match=r"replaced after this optimizer was created \(it is "
+                       r"now torch.float64 on cuda:0, was torch.float64 on cpu: model.to\(\)"):
+        getattr(opt, call)()

@@ -1,0 +1,115 @@
+"""Parameter, and the packing of parameters into one flat buffer.
+
+A model packs its parameters once, explicitly (:meth:`minidl.Module.flatten_parameters`, which
+:class:`minidl.Sequential` calls when it is built): each parameter's ``data`` and ``grad``
+become views of one flat data buffer and one flat gradient buffer. Optimizers never rebind
+anything; they notice parameters that are still such views and update a run of them with a few
+whole-buffer operations instead of a few per parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import torch
+
+__all__ = ["Packed", "Parameter", "pack_parameters"]
+
+
+class Packed(NamedTuple):
+    """Where a packed parameter lives: the views it was given and the buffers behind them."""
+
+    data: torch.Tensor       # the view assigned to ``Parameter.data`` by the packing
+    grad: torch.Tensor       # the view assigned to ``Parameter.grad`` by the packing
+    flat_data: torch.Tensor  # 1-D buffer shared by every parameter packed together
+    flat_grad: torch.Tensor
+    offset: int              # first element of this parameter in both buffers
+
+
+class Parameter:
+    """A trainable tensor and its gradient.
+
+    Parameters
+    ----------
+    data : torch.Tensor
+        The value. It never requires grad: minidl computes gradients by hand.
+
+    Attributes
+    ----------
+    data : torch.Tensor
+        The value, updated in place by optimizers (which never replace it).
+    grad : torch.Tensor
+        The accumulated gradient, same shape as ``data``; zeros at creation, never ``None``.
+        It may be replaced (``p.grad = p.grad.clamp(-1, 1)``): optimizers read the current one.
+
+    Notes
+    -----
+    ``_packed`` records the views given by :func:`pack_parameters`; it describes the parameter
+    only while ``data`` (and, for the single-op gradient path, ``grad``) are still those views.
+    """
+
+    __slots__ = ("data", "grad", "_packed")
+
+    #: Bumped whenever any parameter's ``data`` or ``grad`` is rebound: optimizers re-check
+    #: their parameters only then, instead of at every step.
+    generation = 0
+
+    def __setattr__(self, name: str, value: object) -> None:
+        object.__setattr__(self, name, value)
+        Parameter.generation += 1
+
+    def __init__(self, data: torch.Tensor) -> None:
+        # detach() guards against a caller handing us a tensor that is part of an autograd graph.
+        self.data = data.detach()
+        self.grad = torch.zeros_like(self.data)
+        self._packed: Packed | None = None
+
+    @property
+    def shape(self) -> torch.Size:
+        """The shape of ``data``."""
+        return self.data.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter containing:\n{self.data!r}"
+
+
+def pack_parameters(params: Iterable[Parameter]) -> bool:
+    """Make the parameters' data and grads views of one flat buffer each, values unchanged.
+
+    Parameters
+    ----------
+    params : iterable of Parameter
+        In the order they should sit in the buffers (a parameter listed twice is packed once).
+
+    Returns
+    -------
+    bool
+        Whether they were packed: parameters of different dtypes or devices are left alone.
+
+    Notes
+    -----
+    This *replaces* ``data`` and ``grad`` of every parameter, so tensors taken from them earlier
+    no longer belong to the model. Call it before taking ``p.data``, a ``state_dict()`` or
+    creating an optimizer; an optimizer created earlier raises at its next step.
+    """
+    unique = list(dict.fromkeys(params))  # shared parameters (tied weights) get one slot
+    if not unique:
+        return False
+    first = unique[0].data
+    if any(p.data.dtype != first.dtype or p.data.device != first.device for p in unique):
+        return False
+    total = sum(p.data.numel() for p in unique)
+    flat_data = torch.empty(total, dtype=first.dtype, device=first.device)
+    flat_grad = torch.empty_like(flat_data)
+    offset = 0
+    for p in unique:
+        n = p.data.numel()
+        data_view = flat_data[offset:offset + n].view(p.data.shape)
+        grad_view = flat_grad[offset:offset + n].view(p.data.shape)
+        data_view.copy_(p.data)
+        grad_view.copy_(p.grad)
+        p.data, p.grad = data_view, grad_view
+        p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset)
+        offset += n
+    return True
