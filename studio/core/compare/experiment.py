@@ -29,12 +29,14 @@ from ..session import Session
 from ..spec import OptimizerSpec, RunSpec
 from .twin import TorchSession, build_torch_twin
 
-__all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "ExperimentConfig", "ExperimentError",
-           "ExperimentResult", "RunResult", "default_grid", "make_config", "run_experiment",
-           "run_one", "seeded", "validate"]
+__all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "MAX_WORKERS", "ExperimentConfig",
+           "ExperimentError", "ExperimentResult", "RunResult", "default_grid", "make_config",
+           "run_experiment", "run_one", "seeded", "validate"]
 
 FRAMEWORKS = ("minidl", "torch.nn")
 MAX_RUNS = 1000
+#: Most worker processes an experiment starts (far more than cores is only overhead).
+MAX_WORKERS = 64
 CONFIG_KEYS = ("ce-sgd", "ce-mom", "mse-sgd", "mse-mom")
 
 
@@ -152,8 +154,10 @@ def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: objec
     if not 1 <= n_runs <= MAX_RUNS:
         raise ExperimentError(f"the number of runs must be between 1 and {MAX_RUNS}, "
                               f"got {n_runs}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= 64:
-        raise ExperimentError(f"workers must be a whole number in [1, 64], got {workers!r}")
+    if (isinstance(workers, bool) or not isinstance(workers, int)
+            or not 1 <= workers <= MAX_WORKERS):
+        raise ExperimentError(f"workers must be a whole number in [1, {MAX_WORKERS}], "
+                              f"got {workers!r}")
     if not configs:
         raise ExperimentError("no configuration chosen: pick at least one")
     labels = [c.label for c in configs]

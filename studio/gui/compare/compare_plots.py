@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core import METRIC_LABELS
 from studio.core.compare.experiment import FRAMEWORKS, ExperimentResult
 from studio.core.compare.report import (
     METRICS,
@@ -37,8 +38,8 @@ from studio.gui import style
 __all__ = ["BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button", "draw_bands",
            "spin", "table_cells"]
 
-_TITLES = {"train_loss": "Train loss (per-sample mean)", "test_loss": "Test loss",
-           "train_acc": "Train accuracy", "test_acc": "Test accuracy"}
+# The record module's names; the train loss says what Seed A's tables summed instead.
+_TITLES = {**METRIC_LABELS, "train_loss": f"{METRIC_LABELS['train_loss']} (per-sample mean)"}
 
 
 def draw_bands(plot: pg.PlotItem, exp: ExperimentResult, config: str, metric: str) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QTimer, Signal, Slot
 
 from studio.core.compare import experiment as ex
 from studio.core.compare.twin import twin_train
+from studio.core.limits import LIMITS
 from studio.core.spec import RunSpec
 from studio.gui.compare import compare_export
 from studio.gui.compare.compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
@@ -124,8 +125,9 @@ class CompareWindow(qw.QWidget):
     def _build_experiment_tab(self) -> qw.QWidget:
         tab = qw.QWidget()
         self.runs_spin = spin("runs_spin", 1, ex.MAX_RUNS, 20)  # nonsense N cannot be entered
-        self.epochs_spin = spin("experiment_epochs_spin", 1, 100_000, 200)
-        self.workers_spin = spin("workers_spin", 1, 64, 2)
+        epochs = LIMITS["epochs"]
+        self.epochs_spin = spin("experiment_epochs_spin", int(epochs.lo), int(epochs.hi), 200)
+        self.workers_spin = spin("workers_spin", 1, ex.MAX_WORKERS, 2)
         self.config_checks = {}
         row = qw.QHBoxLayout()
         for label, w in (("N runs", self.runs_spin), ("epochs", self.epochs_spin),

@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core import EpochReport
+from studio.core import METRICS, EpochReport
 from studio.gui import style
 
 __all__ = ["CurvesView"]
 
-_FIELDS = ("epoch", "train_loss", "test_loss", "train_acc", "test_acc")
+_FIELDS = ("epoch", *METRICS)
 
 
 class _Columns:
