@@ -16,6 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .jsontext import BigInt, JSONProblem, clip, join_key, loads_strict
+from .jsontext import describe as _describe
+from .jsontext import number_text as _number_text
+
 __all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LOSSES", "MAX_SEED",
            "OPTIMIZERS", "SCHEMA_VERSION", "DataSpec", "LayerSpec", "OptimizerSpec", "RunSpec",
            "SpecError", "from_dict", "from_json", "to_dict", "to_json"]
@@ -56,23 +60,23 @@ class SpecError(ValueError):
 
 
 # -- field checks: each returns the (normalised) value or raises SpecError --------------------
-def _describe(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}"
-
-
 def _int(path: str, value: Any, lo: int, hi: int) -> int:
-    # bool is an int subclass: `"epochs": true` must not silently mean 1.
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    # bool is an int subclass: `"epochs": true` must not silently mean 1. A BigInt is an
+    # integer literal too long for int(): out of every range.
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, BigInt)):
         raise SpecError(path, f"must be an integer, got {_describe(value)}")
-    if not lo <= value <= hi:
-        raise SpecError(path, f"must be in [{lo}, {hi}], got {value}")
+    if isinstance(value, BigInt) or not lo <= value <= hi:
+        raise SpecError(path, f"must be in [{lo}, {hi}], got {_number_text(value)}")
     return int(value)
 
 
 def _float(path: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, BigInt)):
         raise SpecError(path, f"must be a number, got {_describe(value)}")
-    value = float(value)  # ints are fine for floats; stored as float so JSON round-trips equal
+    try:  # ints are fine for floats; stored as float so JSON round-trips equal
+        value = float(value)
+    except (OverflowError, TypeError):  # an int beyond 1.8e308; a BigInt has no __float__
+        raise SpecError(path, f"must be finite, got {_number_text(value)}") from None
     if not math.isfinite(value):
         raise SpecError(path, f"must be finite, got {value}")
     return value
@@ -87,7 +91,8 @@ def _choice(path: str, value: Any, choices: tuple[str, ...], what: str) -> str:
     if not isinstance(value, str):
         raise SpecError(path, f"must be a string, got {_describe(value)}")
     if value not in choices:
-        raise SpecError(path, f"unknown {what} {value!r} (choose from {', '.join(choices)})")
+        raise SpecError(path, f"unknown {what} {clip(repr(value))} "
+                        f"(choose from {', '.join(choices)})")
     return value
 
 
@@ -242,10 +247,11 @@ def _section(path: str, raw: Any, cls: Any) -> Any:
         raise SpecError(path, f"must be an object, got {_describe(raw)}")
     for key in raw:
         if key not in fields:
-            where = f"{path}.{key}" if path else str(key)
-            hint = difflib.get_close_matches(str(key), fields, n=1)
+            # No hint for a long key: difflib would take seconds on it, and help nobody.
+            hint = difflib.get_close_matches(str(key), fields, n=1) if len(str(key)) < 40 else []
             extra = f"did you mean {hint[0]!r}? " if hint else ""
-            raise SpecError(where, f"unknown key ({extra}known keys: {', '.join(fields)})")
+            raise SpecError(join_key(path, key),
+                            f"unknown key ({extra}known keys: {', '.join(fields)})")
     try:
         return cls(**raw)
     except SpecError as exc:
@@ -265,8 +271,9 @@ def from_dict(data: Any) -> RunSpec:
         raise SpecError("schema_version", f"missing (this studio reads {SCHEMA_VERSION})")
     version = data["schema_version"]
     if type(version) is not int or version != SCHEMA_VERSION:
+        shown = _number_text(version) if type(version) is int else clip(repr(version))
         raise SpecError("schema_version",
-                        f"unsupported version {version!r} (this studio reads {SCHEMA_VERSION})")
+                        f"unsupported version {shown} (this studio reads {SCHEMA_VERSION})")
     body = {k: v for k, v in data.items() if k != "schema_version"}
     # Nested sections first so their errors carry their own paths; _section checks the keys.
     if isinstance(body.get("layers"), list):  # not a list: RunSpec says so, naming the type
@@ -283,17 +290,10 @@ def to_json(spec: RunSpec) -> str:
     return json.dumps(to_dict(spec), indent=2) + "\n"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def from_json(text: str) -> RunSpec:
-    """Parse JSON ``text`` into a :class:`RunSpec`; bad syntax: SpecError with line/column."""
+    """Parse JSON ``text`` into a :class:`RunSpec` (strictly: see ``jsontext.loads_strict``)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SpecError("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
-                        f"{exc.msg}") from None
-    except (ValueError, RecursionError) as exc:  # NaN/Infinity literals, absurd nesting
-        raise SpecError("", f"invalid JSON: {exc}") from None
+        data = loads_strict(text)
+    except JSONProblem as exc:
+        raise SpecError(exc.path, exc.message) from None
     return from_dict(data)
