@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from ..budget import available_bytes, check_fits
 from ..build import build_model
 from ..records import METRICS
 from ..session import Session
-from ..spec import OptimizerSpec, RunSpec
+from ..spec import OptimizerSpec, RunSpec, SpecError
 from .twin import TorchSession, build_torch_twin
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "ExperimentConfig", "ExperimentError",
@@ -159,7 +160,15 @@ def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: objec
     labels = [c.label for c in configs]
     if len(set(labels)) != len(labels):
         raise ExperimentError(f"configuration labels must be unique, got {', '.join(labels)}")
+    # Memory first: building a 1000 × 4096 model to check its twin would itself run out.
+    # The workers train at the same time: each gets its share of the memory there is.
+    share = None if workers == 1 else available_bytes() // workers
     for config in configs:
+        try:
+            check_fits(config.spec, share)
+        except SpecError as exc:
+            raise ExperimentError(f"configuration {config.label!r}: {exc}"
+                                  + (f" ({workers} workers)" if share else "")) from None
         build_torch_twin(config.spec, build_model(config.spec))  # TwinError names the layer
 
 
