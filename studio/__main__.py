@@ -16,6 +16,7 @@ is imported (only to render the PNGs), and without PySide6 they still train and 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -74,6 +75,28 @@ def _compare(argv: list[str]) -> int:
     return compare_cli.main(argv, png_writer=png_writer)
 
 
+def _running_app():
+    """The ``QApplication`` if Qt is imported and one exists, else ``None``."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    return widgets.QApplication.instance() if widgets is not None else None
+
+
+def _on_sigint(_signum: int, _frame: object) -> None:
+    """Ctrl+C in the GUI: quit at once while starting, close the windows once they exist.
+
+    Python's default handler raises ``KeyboardInterrupt`` wherever the main thread is; in the
+    first seconds that is inside the torch and Qt imports or Qt's initialisation, which then
+    aborted with a traceback. Before a window exists there is nothing to save.
+    """
+    app = _running_app()
+    if app is None or not app.topLevelWidgets():
+        sys.stderr.write("\ninterrupted\n")
+        sys.stderr.flush()
+        os._exit(130)  # no exception to unwind half-way through an import
+    else:
+        app.closeAllWindows()  # as a click on close: unsaved work is asked about
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the launcher with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -89,6 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         usage = __doc__.split("\n\n")[2]  # the indented usage block of this docstring
         print("usage:\n" + usage)
         return 0
+    # Installed before the slow imports: Ctrl+C at any moment of startup quits cleanly.
+    try:
+        signal.signal(signal.SIGINT, _on_sigint)
+    except ValueError:  # not the main thread (an embedding caller): leave signals to it
+        pass
     try:
         from studio.app import main as gui_main
     except ImportError as exc:

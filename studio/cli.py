@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,9 +33,11 @@ from studio.core import (
 from studio.core.examples import load_spec_or_example
 
 __all__ = ["EXIT_BAD_CONFIG", "EXIT_DIVERGED", "EXIT_INTERRUPTED", "EXIT_IO_ERROR", "EXIT_OK",
-           "PngWriter", "main"]
+           "MAX_THREADS", "PngWriter", "main"]
 
 EXIT_OK, EXIT_IO_ERROR, EXIT_BAD_CONFIG, EXIT_DIVERGED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: More torch threads than cores only adds contention; far more exhausts memory.
+MAX_THREADS = max(1, os.cpu_count() or 1)
 
 #: ``png_writer(out_dir, reports, final_report, spec)``: the GUI package renders PNGs with it.
 PngWriter = Callable[[Path, Sequence[EpochReport], EpochReport, RunSpec], None]
@@ -80,12 +83,19 @@ def _load(args: argparse.Namespace) -> RunSpec:
 
 def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "-h" in argv or "--help" in argv:  # `--headless --help`: help, not "expects a file"
+        argv = ["--help"]
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage/help; keep main() returning
         return int(exc.code or 0)
-    if args.threads < 1:
-        print("error: --threads: must be >= 1", file=sys.stderr)
+    if not 1 <= args.threads <= MAX_THREADS:  # 100000 threads ran out of memory
+        print(f"error: --threads: must be in [1, {MAX_THREADS}] (the CPU cores of this "
+              f"machine), got {args.threads}", file=sys.stderr)
+        return EXIT_BAD_CONFIG
+    if not args.out.strip():  # "" would write into whatever folder this runs in
+        print("error: --out: must name a folder, got an empty string", file=sys.stderr)
         return EXIT_BAD_CONFIG
     # Small matrices: a second thread only adds synchronisation, and on a 2-core machine it
     # fights the GUI or a sibling process for a core (100x slower matmuls were seen).

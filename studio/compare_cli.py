@@ -19,6 +19,7 @@ from studio.core.compare.experiment import (
     CONFIG_KEYS,
     MAX_RUNS,
     ExperimentError,
+    ExperimentInterrupted,
     ExperimentResult,
     RunResult,
     make_config,
@@ -74,10 +75,24 @@ def _configs(args: argparse.Namespace):
     return tuple(make_config(k, args.epochs) for k in dict.fromkeys(keys)), args.runs, args.seed
 
 
+def _write(out: Path, exp: ExperimentResult, png_writer: PngWriter | None) -> list[Path] | int:
+    """Write the outputs; the paths written, or exit code 1 after saying why not."""
+    try:  # files first: a closed stdout (| head) must not lose them
+        written = report.write_outputs(out, exp)
+        if png_writer is not None:
+            written += list(png_writer(out, exp))
+    except OSError as exc:
+        print(f"minidl-studio compare: cannot write to {out}: {exc}", file=sys.stderr)
+        return 1
+    return written
+
+
 def main(argv: Sequence[str] | None = None, *, png_writer: PngWriter | None = None) -> int:
     """Run the comparison; return 0 (done), 1 (cannot write), 2 (bad input), 130 (Ctrl+C)."""
     try:
         args = _parser().parse_args(list(argv) if argv is not None else None)
+        if not args.out.strip():  # "" would write into whatever folder this runs in
+            raise ExperimentError("--out must name a folder, got an empty string")
         configs, n_runs, base_seed = _configs(args)
         if not 1 <= n_runs <= MAX_RUNS:  # checked here too so nothing starts for bad N
             raise ExperimentError(f"--runs must be between 1 and {MAX_RUNS}, got {n_runs}")
@@ -103,16 +118,15 @@ def main(argv: Sequence[str] | None = None, *, png_writer: PngWriter | None = No
     except (ExperimentError, TwinError) as exc:
         print(f"minidl-studio compare: error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        print("minidl-studio compare: interrupted, nothing written", file=sys.stderr)
-        return 130
-    try:  # files first: a closed stdout (| head) must not lose them
-        written = report.write_outputs(out, exp)
-        if png_writer is not None:
-            written += list(png_writer(out, exp))
-    except OSError as exc:
-        print(f"minidl-studio compare: cannot write to {out}: {exc}", file=sys.stderr)
-        return 1
+    except ExperimentInterrupted as exc:  # Ctrl+C: the finished runs are still worth keeping
+        n = len(exc.result.results)
+        print(f"minidl-studio compare: interrupted after {n} finished run(s); writing them, "
+              "marked partial", file=sys.stderr)
+        code = _write(out, exc.result, None)  # no PNGs: a second Ctrl+C should not wait long
+        return 130 if isinstance(code, list) else code
+    written = _write(out, exp, png_writer)
+    if not isinstance(written, list):
+        return written
     print(report.markdown_table(exp), flush=True)
     print(f"Wall time {time.perf_counter() - start:.1f} s; wrote "
           + ", ".join(str(p) for p in written), file=sys.stderr)

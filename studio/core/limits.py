@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .jsontext import BigInt, clip, describe, number_text
+
 __all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
            "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "Field", "describe"]
 
@@ -29,11 +31,6 @@ DTYPES = ("float32", "float64")
 MAX_SEED = 2**62
 #: Most hidden layers: deep enough for any toy experiment, small enough to draw and train.
 MAX_LAYERS = 64
-
-
-def describe(value: Any) -> str:
-    """``"str '25'"``: a value and its type, for error messages."""
-    return f"{type(value).__name__} {value!r}"
 
 
 def _num(value: float) -> str:
@@ -136,22 +133,28 @@ class Field:
             if not isinstance(value, str):
                 raise ValueError(f"must be a string, got {describe(value)}")
             if value not in self.choices:
-                raise ValueError(f"unknown {self.noun} {value!r} "
+                raise ValueError(f"unknown {self.noun} {clip(repr(value))} "
                                  f"(choose from {', '.join(self.choices)})")
             return value
         # bool is an int subclass: `"epochs": true` must not silently mean 1.
+        # A BigInt is an integer literal too long for int(): out of every range.
         if self.kind == "int":
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            if isinstance(value, bool) or not isinstance(value, (numbers.Integral, BigInt)):
                 raise ValueError(f"must be an integer, got {describe(value)}")
+            if isinstance(value, BigInt):
+                raise ValueError(f"must be {self.range_text}, got {number_text(value)}")
             value = int(value)
         else:
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            if isinstance(value, bool) or not isinstance(value, (numbers.Real, BigInt)):
                 raise ValueError(f"must be a number, got {describe(value)}")
-            value = float(value)  # ints are fine; stored as float so JSON round-trips equal
+            try:  # ints are fine; stored as float so JSON round-trips equal
+                value = float(value)
+            except (OverflowError, TypeError):  # an int beyond 1.8e308; a BigInt
+                raise ValueError(f"must be finite, got {number_text(value)}") from None
             if not math.isfinite(value):
                 raise ValueError(f"must be finite, got {value}")
         if not self.in_range(value):
-            raise ValueError(f"must be {self.range_text}, got {value}")
+            raise ValueError(f"must be {self.range_text}, got {number_text(value)}")
         return value
 
 

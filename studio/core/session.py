@@ -28,6 +28,7 @@ import torch
 import minidl
 import minidl.data
 
+from .budget import check_fits
 from .build import Dataset, build_loss, build_model, build_optimizer, make_data, targets_for
 from .evaluation import RunStopped, evaluate, grid_points, predict_grid, predict_on_grid
 from .records import EpochReport
@@ -91,6 +92,7 @@ class Session:
     """
 
     def __init__(self, spec: RunSpec, *, data: Dataset | None = None, model=None) -> None:
+        check_fits(spec)  # refuse a spec needing more memory than there is, before allocating
         self.spec = spec
         self.data = data if data is not None else make_data(spec.data, spec.dtype, spec.device)
         dtype = self.data.x_train.dtype

@@ -26,7 +26,10 @@ from studio.core.limits import (
     MAX_SEED,
     OPTIMIZERS,
 )
-from studio.core.limits import describe as _describe
+
+from .jsontext import JSONProblem, clip, join_key, loads_strict
+from .jsontext import describe as _describe
+from .jsontext import number_text as _number_text
 
 __all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
            "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "SCHEMA_VERSION", "DataSpec", "LayerSpec",
@@ -205,10 +208,11 @@ def _section(path: str, raw: Any, cls: Any) -> Any:
         raise SpecError(path, f"must be an object, got {_describe(raw)}")
     for key in raw:
         if key not in fields:
-            where = f"{path}.{key}" if path else str(key)
-            hint = difflib.get_close_matches(str(key), fields, n=1)
+            # No hint for a long key: difflib would take seconds on it, and help nobody.
+            hint = difflib.get_close_matches(str(key), fields, n=1) if len(str(key)) < 40 else []
             extra = f"did you mean {hint[0]!r}? " if hint else ""
-            raise SpecError(where, f"unknown key ({extra}known keys: {', '.join(fields)})")
+            raise SpecError(join_key(path, key),
+                            f"unknown key ({extra}known keys: {', '.join(fields)})")
     try:
         return cls(**raw)
     except SpecError as exc:
@@ -228,8 +232,9 @@ def from_dict(data: Any) -> RunSpec:
         raise SpecError("schema_version", f"missing (this studio reads {SCHEMA_VERSION})")
     version = data["schema_version"]
     if type(version) is not int or version != SCHEMA_VERSION:
+        shown = _number_text(version) if type(version) is int else clip(repr(version))
         raise SpecError("schema_version",
-                        f"unsupported version {version!r} (this studio reads {SCHEMA_VERSION})")
+                        f"unsupported version {shown} (this studio reads {SCHEMA_VERSION})")
     body = {k: v for k, v in data.items() if k != "schema_version"}
     # Nested sections first so their errors carry their own paths; _section checks the keys.
     if isinstance(body.get("layers"), list):  # not a list: RunSpec says so, naming the type
@@ -247,17 +252,10 @@ def to_json(spec: RunSpec) -> str:
     return json.dumps(to_dict(spec), indent=2) + "\n"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def from_json(text: str) -> RunSpec:
-    """Parse JSON ``text`` into a :class:`RunSpec`; bad syntax: SpecError with line/column."""
+    """Parse JSON ``text`` into a :class:`RunSpec` (strictly: see ``jsontext.loads_strict``)."""
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SpecError("", f"invalid JSON at line {exc.lineno}, column {exc.colno}: "
-                        f"{exc.msg}") from None
-    except (ValueError, RecursionError) as exc:  # NaN/Infinity literals, absurd nesting
-        raise SpecError("", f"invalid JSON: {exc}") from None
+        data = loads_strict(text)
+    except JSONProblem as exc:
+        raise SpecError(exc.path, exc.message) from None
     return from_dict(data)

@@ -11,139 +11,41 @@ cancelled experiment returns what finished, marked ``partial``.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import dataclasses
-import math
 import multiprocessing
 import platform
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
+from ..budget import available_bytes, check_fits
 from ..build import build_model
 from ..records import METRICS
 from ..session import Session
-from ..spec import OptimizerSpec, RunSpec
+from ..spec import RunSpec, SpecError
+from .configs import (
+    CONFIG_KEYS,
+    FRAMEWORKS,
+    MAX_RUNS,
+    MAX_WORKERS,
+    ExperimentConfig,
+    ExperimentError,
+    ExperimentInterrupted,
+    ExperimentResult,
+    RunResult,
+    default_grid,
+    make_config,
+    seeded,
+)
 from .twin import TorchSession, build_torch_twin
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "MAX_WORKERS", "ExperimentConfig",
-           "ExperimentError", "ExperimentResult", "RunResult", "default_grid", "make_config",
-           "run_experiment", "run_one", "seeded", "validate"]
-
-FRAMEWORKS = ("minidl", "torch.nn")
-MAX_RUNS = 1000
-#: Most worker processes an experiment starts (far more than cores is only overhead).
-MAX_WORKERS = 64
-CONFIG_KEYS = ("ce-sgd", "ce-mom", "mse-sgd", "mse-mom")
-
-
-class ExperimentError(ValueError):
-    """Bad experiment input (N, configurations, workers); the message says what to change."""
-
-
-@dataclass(frozen=True)
-class ExperimentConfig:
-    """One configuration: a short ``label`` (``"ce-mom"``) and the spec every run starts from."""
-
-    label: str
-    spec: RunSpec
-
-    @property
-    def momentum(self) -> bool:
-        """True for SGD with momentum (Seed A's "(mom)" rows)."""
-        return self.spec.optimizer.name == "sgd" and self.spec.optimizer.momentum > 0
-
-    @property
-    def title(self) -> str:
-        """E.g. ``"CrossEntropy, SGD momentum 0.2, lr 0.1, 200 epochs"``."""
-        loss = "CrossEntropy" if self.spec.loss == "cross_entropy" else "MSE"
-        opt = self.spec.optimizer
-        name = "Adam" if opt.name == "adam" else "SGD"
-        if self.momentum:
-            name += f" momentum {opt.momentum:g}"
-        return f"{loss}, {name}, lr {opt.lr:g}, {self.spec.epochs} epochs"
-
-
-def make_config(key: str, epochs: int = 200, base: RunSpec | None = None) -> ExperimentConfig:
-    """The seed-grid configuration ``key`` (one of :data:`CONFIG_KEYS`).
-
-    ``base`` (default ``RunSpec()``: 2→25→25→25→2 ReLU, disk 1000/1000, batch 100) gives the
-    architecture and data; loss, SGD (lr 0.1, momentum 0 or 0.2) and epochs are set here.
-    """
-    if key not in CONFIG_KEYS:
-        raise ExperimentError(f"unknown configuration {key!r} (choose from "
-                              f"{', '.join(CONFIG_KEYS)})")
-    loss_key, opt_key = key.split("-")
-    base = base if base is not None else RunSpec()
-    spec = dataclasses.replace(
-        base, loss="cross_entropy" if loss_key == "ce" else "mse", epochs=epochs,
-        optimizer=OptimizerSpec(name="sgd", lr=0.1, momentum=0.2 if opt_key == "mom" else 0.0),
-        name=key)
-    return ExperimentConfig(key, spec)
-
-
-def default_grid(epochs: int = 200) -> tuple[ExperimentConfig, ...]:
-    """Seed A's grid: {CrossEntropy, MSE} × {SGD, SGD momentum 0.2}, lr 0.1."""
-    return tuple(make_config(key, epochs) for key in CONFIG_KEYS)
-
-
-def seeded(spec: RunSpec, seed: int) -> RunSpec:
-    """``spec`` with a fresh seed for weights, batch order *and* data (both ``seed``s)."""
-    return dataclasses.replace(spec, seed=seed, data=dataclasses.replace(spec.data, seed=seed))
-
-
-@dataclass(frozen=True)
-class RunResult:
-    """One finished run: per-epoch curves (tuples) and the final metrics.
-
-    Losses are per-sample means over the whole set, evaluated after each epoch. ``train_time_s``
-    is the wall time of the epochs (updates and that evaluation, the same for both frameworks).
-    A run whose loss became NaN/inf is ``diverged``; its curves stop at that epoch.
-    """
-
-    framework: str
-    config: str
-    seed: int
-    train_loss: tuple[float, ...]
-    test_loss: tuple[float, ...]
-    train_acc: tuple[float, ...]
-    test_acc: tuple[float, ...]
-    train_time_s: float
-    diverged: bool = False
-    message: str = ""
-
-    def final(self, metric: str) -> float:
-        """Last value of ``metric`` (``"train_loss"``, ..., ``"test_acc"``); NaN if none."""
-        curve = getattr(self, metric)
-        return curve[-1] if curve else math.nan
-
-
-@dataclass(frozen=True)
-class ExperimentResult:
-    """Everything an experiment produced, with the settings that reproduce it."""
-
-    configs: tuple[ExperimentConfig, ...]
-    n_runs: int
-    base_seed: int
-    results: tuple[RunResult, ...]
-    partial: bool = False
-    workers: int = 1
-    wall_time_s: float = 0.0
-    environment: dict = field(default_factory=dict, compare=False)
-
-    @property
-    def seeds(self) -> tuple[int, ...]:
-        """The seed of run ``i`` is ``base_seed + i``."""
-        return tuple(self.base_seed + i for i in range(self.n_runs))
-
-    def runs(self, config: str, framework: str) -> tuple[RunResult, ...]:
-        """The results of one configuration and framework, in seed order."""
-        return tuple(sorted((r for r in self.results
-                             if r.config == config and r.framework == framework),
-                            key=lambda r: r.seed))
+           "ExperimentError",
+           "ExperimentInterrupted", "ExperimentResult", "RunResult", "default_grid",
+           "make_config", "run_experiment", "run_one", "seeded", "validate"]
 
 
 def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: object = 1) -> None:
@@ -163,7 +65,15 @@ def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: objec
     labels = [c.label for c in configs]
     if len(set(labels)) != len(labels):
         raise ExperimentError(f"configuration labels must be unique, got {', '.join(labels)}")
+    # Memory first: building a 1000 × 4096 model to check its twin would itself run out.
+    # The workers train at the same time: each gets its share of the memory there is.
+    share = None if workers == 1 else available_bytes() // workers
     for config in configs:
+        try:
+            check_fits(config.spec, share)
+        except SpecError as exc:
+            raise ExperimentError(f"configuration {config.label!r}: {exc}"
+                                  + (f" ({workers} workers)" if share else "")) from None
         build_torch_twin(config.spec, build_model(config.spec))  # TwinError names the layer
 
 
@@ -194,6 +104,9 @@ _WORKER_STOP = None  # the pool's shared stop event, set by the initializer in e
 def _init_worker(stop) -> None:
     global _WORKER_STOP
     _WORKER_STOP = stop
+    # Ctrl+C reaches the whole process group: the parent alone handles it (sets ``stop``),
+    # so a worker ends its run quietly instead of dying with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     torch.set_num_threads(1)  # one core per process: N processes use N cores, no oversubscription
 
 
@@ -241,14 +154,21 @@ def run_experiment(configs: Sequence[ExperimentConfig], n_runs: int, *, base_see
             if on_result is not None:
                 on_result(result, len(done), len(tasks))
 
-    cancelled = _run_local(tasks, cancel, collect) if workers == 1 else _run_pool(
-        tasks, workers, cancel, collect)
+    try:
+        cancelled = _run_local(tasks, cancel, collect) if workers == 1 else _run_pool(
+            tasks, workers, cancel, collect)
+        interrupted = False
+    except KeyboardInterrupt:  # keep what finished: the caller can still write it
+        cancelled = interrupted = True
     env = {"torch": torch.__version__, "numpy": np.__version__,
            "python": platform.python_version(), "platform": platform.platform(),
            "torch_threads_per_worker": 1 if workers > 1 else torch.get_num_threads()}
-    return ExperimentResult(tuple(configs), int(n_runs), base_seed, tuple(done),
-                            partial=cancelled or len(done) < len(tasks), workers=workers,
-                            wall_time_s=time.perf_counter() - start, environment=env)
+    result = ExperimentResult(tuple(configs), int(n_runs), base_seed, tuple(done),
+                              partial=cancelled or len(done) < len(tasks), workers=workers,
+                              wall_time_s=time.perf_counter() - start, environment=env)
+    if interrupted:
+        raise ExperimentInterrupted(result)
+    return result
 
 
 def _run_local(tasks, cancel, collect) -> bool:

@@ -21,9 +21,9 @@ import numpy as np
 
 from ..io import atomic_write_text
 from ..records import METRICS
-from ..spec import from_dict, to_dict
 from . import stats
 from .experiment import FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
+from .results import RESULTS_VERSION, load_results, results_from_dict, results_to_dict
 
 __all__ = ["METRICS", "RESULTS_VERSION", "Comparison", "TableRow", "bands", "comparisons",
            "curves_csv", "load_results", "markdown_table", "results_from_dict",
@@ -31,7 +31,6 @@ __all__ = ["METRICS", "RESULTS_VERSION", "Comparison", "TableRow", "bands", "com
 
 _HEAD = {"train_loss": "loss train", "test_loss": "loss test", "train_acc": "accuracy train %",
          "test_acc": "accuracy test %"}
-RESULTS_VERSION = 1
 NOTE = ("Losses are per-sample means over the whole set after the last epoch (Seed A's train "
         "column looks like a sum over its 10 batches). Mean (sample std, ddof=1) over runs; "
         "diverged runs are counted, not averaged. Time: median seconds per run (updates + the "
@@ -217,68 +216,6 @@ def bands(exp: ExperimentResult, config: str, framework: str,
     data = np.asarray([c[:min(map(len, curves))] for c in curves], dtype=float)
     std = data.std(0, ddof=1) if len(curves) > 1 else np.zeros(data.shape[1])
     return np.arange(1, data.shape[1] + 1, dtype=float), data.mean(0), std
-
-
-def _num(x: float) -> float | None:
-    return x if math.isfinite(x) else None  # JSON has no NaN: null reads back as NaN
-
-
-def _unnum(x: float | None) -> float:
-    return math.nan if x is None else float(x)
-
-
-def results_to_dict(exp: ExperimentResult) -> dict:
-    """Every setting and seed, and every curve: enough to rerun and to re-render."""
-    return {
-        "kind": "minidl-studio compare results", "version": RESULTS_VERSION,
-        "partial": exp.partial, "n_runs": exp.n_runs, "base_seed": exp.base_seed,
-        "seeds": list(exp.seeds), "seed_rule": "run i: spec.seed = data.seed = base_seed + i",
-        "frameworks": list(FRAMEWORKS), "workers": exp.workers, "wall_time_s": exp.wall_time_s,
-        "environment": exp.environment,
-        "configs": [{"label": c.label, "title": c.title, "spec": to_dict(c.spec)}
-                    for c in exp.configs],
-        "results": [{"framework": r.framework, "config": r.config, "seed": r.seed,
-                     "train_time_s": r.train_time_s, "diverged": r.diverged,
-                     "message": r.message,
-                     **{m: [_num(v) for v in getattr(r, m)] for m in METRICS}}
-                    for r in exp.results],
-    }
-
-
-def results_from_dict(data: dict) -> ExperimentResult:
-    """Inverse of :func:`results_to_dict`; ``ValueError`` naming what is wrong."""
-    if not isinstance(data, dict) or data.get("kind") != "minidl-studio compare results":
-        raise ValueError("not a minidl-studio compare results file")
-    if data.get("version") != RESULTS_VERSION:
-        raise ValueError(f"unsupported results version {data.get('version')!r}")
-    try:
-        configs = tuple(ExperimentConfig(c["label"], from_dict(c["spec"]))
-                        for c in data["configs"])
-        results = tuple(RunResult(r["framework"], r["config"], int(r["seed"]),
-                                  *(tuple(_unnum(v) for v in r[m]) for m in METRICS),
-                                  train_time_s=float(r["train_time_s"]),
-                                  diverged=bool(r["diverged"]), message=r.get("message", ""))
-                        for r in data["results"])
-        return ExperimentResult(configs, int(data["n_runs"]), int(data["base_seed"]), results,
-                                partial=bool(data["partial"]), workers=int(data["workers"]),
-                                wall_time_s=float(data.get("wall_time_s", 0.0)),
-                                environment=dict(data.get("environment", {})))
-    except (KeyError, TypeError) as exc:
-        raise ValueError(f"malformed results file: missing or wrong field {exc}") from None
-
-
-def load_results(path: str | os.PathLike) -> ExperimentResult:
-    """Read a ``results.json`` written by :func:`write_outputs`."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ValueError(f"cannot read {os.fspath(path)!r}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{os.fspath(path)!r} is not JSON (line {exc.lineno}): "
-                         f"{exc.msg}") from None
-    return results_from_dict(data)
 
 
 def write_outputs(out_dir: str | os.PathLike, exp: ExperimentResult) -> list[Path]:

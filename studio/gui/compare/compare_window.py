@@ -45,7 +45,10 @@ class TwinWorker(WorkerBase):
                 message = "Stopped."
         except ValueError as exc:  # TwinError / SpecError: say which layer or field
             message = f"Cannot run: {exc}"
-        self.finished.emit(message)
+        except Exception as exc:  # noqa: BLE001 - any error must still end the run (Stop, close)
+            message = f"Failed: {type(exc).__name__}: {exc}"
+        finally:
+            self.finished.emit(message)
 
 
 class ExperimentWorker(WorkerBase):

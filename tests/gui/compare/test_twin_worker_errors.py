@@ -1,0 +1,26 @@
+"""Issue 13 item 9: a twin run that fails with any error still ends (finished is emitted)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from studio.core.spec import RunSpec
+from studio.gui.compare import compare_window
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), MemoryError(), KeyError("x"),
+                                   ValueError("bad layer")])
+def test_any_error_ends_the_twin_run(monkeypatch, error: Exception) -> None:
+    def failing(spec, stop=None):
+        yield from ()
+        raise error
+
+    monkeypatch.setattr(compare_window, "twin_train", failing)
+    worker = compare_window.TwinWorker(RunSpec(), threading.Event())
+    messages: list[str] = []
+    worker.finished.connect(messages.append)
+    worker.run()
+    assert len(messages) == 1
+    assert messages[0].startswith(("Failed: ", "Cannot run: "))
