@@ -1,16 +1,25 @@
-"""Watching a run learn, Qt-free: the timeline of a run and the history of a session's runs.
+"""Watching a run learn, Qt-free: the timeline, the run history, session files, animations.
 
 * :class:`Timeline` keeps every epoch's metrics and its weights, thinned to a memory bound;
   :class:`SnapshotViewer` / :func:`grid_at` replay a stored epoch without touching training.
 * :class:`RunHistory` keeps the session's runs (:class:`RunRecord`): names, curves, what
   changed (:func:`spec_diff`), fork markers.
+* :func:`save_session` / :func:`load_session` / :func:`load_any` read and write ``.mdls``
+  session files (zip of JSON + safetensors, atomic).
+* :func:`write_animation` renders the region's evolution as a GIF (or MP4 when
+  ``imageio-ffmpeg`` is installed).
 """
 
 from __future__ import annotations
 
+from .codec import SessionFileError
 from .replay import SnapshotViewer, grid_at
 from .runs import ForkMarker, RunHistory, RunRecord, spec_diff
+from .session_file import SUFFIX, SessionDocument, load_any, load_session, save_session
 from .timeline import DEFAULT_BOUND, Timeline, TimelineEntry
 
-__all__ = ["DEFAULT_BOUND", "ForkMarker", "RunHistory", "RunRecord", "SnapshotViewer",
-           "Timeline", "TimelineEntry", "grid_at", "spec_diff"]
+__all__ = [
+    "DEFAULT_BOUND", "SUFFIX", "ForkMarker", "RunHistory", "RunRecord", "SessionDocument",
+    "SessionFileError", "SnapshotViewer", "Timeline", "TimelineEntry", "grid_at", "load_any",
+    "load_session", "save_session", "spec_diff",
+]
