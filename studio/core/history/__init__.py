@@ -12,6 +12,17 @@
 
 from __future__ import annotations
 
+from .animation import (
+    MAX_FRAMES,
+    AnimationFrame,
+    AnimationUnavailable,
+    frame_stride,
+    render_frame,
+    thin_frames,
+    write_animation,
+    write_gif,
+    write_mp4,
+)
 from .codec import SessionFileError
 from .replay import SnapshotViewer, grid_at
 from .runs import ForkMarker, RunHistory, RunRecord, spec_diff
@@ -19,7 +30,9 @@ from .session_file import SUFFIX, SessionDocument, load_any, load_session, save_
 from .timeline import DEFAULT_BOUND, Timeline, TimelineEntry
 
 __all__ = [
-    "DEFAULT_BOUND", "SUFFIX", "ForkMarker", "RunHistory", "RunRecord", "SessionDocument",
-    "SessionFileError", "SnapshotViewer", "Timeline", "TimelineEntry", "grid_at", "load_any",
-    "load_session", "save_session", "spec_diff",
+    "DEFAULT_BOUND", "MAX_FRAMES", "SUFFIX", "AnimationFrame", "AnimationUnavailable",
+    "ForkMarker", "RunHistory", "RunRecord", "SessionDocument", "SessionFileError",
+    "SnapshotViewer", "Timeline", "TimelineEntry", "frame_stride", "grid_at", "load_any",
+    "load_session", "render_frame", "save_session", "spec_diff", "thin_frames",
+    "write_animation", "write_gif", "write_mp4",
 ]
