@@ -3,6 +3,8 @@
 The CLI drives a :class:`studio.core.Session`, as the GUI does, prints one line per
 epoch and writes ``DIR/config.json`` (the effective spec), ``DIR/curves.csv`` and the trained
 weights ``DIR/weights.safetensors`` (state-dict names, loadable by the torch.nn twin).
+``--animation out.gif`` also writes the decision region's evolution (one frame per epoch, at
+most :data:`~studio.core.history.animation.MAX_FRAMES`; ``.mp4`` needs imageio-ffmpeg).
 
 Exit codes: 0 done, 1 output could not be written, 2 bad config or arguments,
 3 training diverged, 130 interrupted (Ctrl+C; the partial curves are still written).
@@ -31,6 +33,13 @@ from studio.core import (
     write_curves_csv,
 )
 from studio.core.examples import load_spec_or_example
+from studio.core.history.animation import (
+    MP4_HINT,
+    AnimationFrame,
+    frame_stride,
+    mp4_available,
+    write_animation,
+)
 
 __all__ = ["EXIT_BAD_CONFIG", "EXIT_DIVERGED", "EXIT_INTERRUPTED", "EXIT_IO_ERROR", "EXIT_OK",
            "MAX_THREADS", "PngWriter", "main"]
@@ -57,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress lines")
     parser.add_argument("--threads", type=int, default=1, metavar="N",
                         help="torch CPU threads (default 1: fastest for these small networks)")
+    parser.add_argument("--animation", metavar="FILE.gif|FILE.mp4",
+                        help="also write the decision region's evolution as an animation "
+                             "(MP4 needs the optional imageio-ffmpeg package)")
     return parser
 
 
@@ -97,6 +109,13 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
     if not args.out.strip():  # "" would write into whatever folder this runs in
         print("error: --out: must name a folder, got an empty string", file=sys.stderr)
         return EXIT_BAD_CONFIG
+    if args.animation is not None:
+        suffix = Path(args.animation).suffix.lower()
+        problem = ("must end in .gif or .mp4" if suffix not in (".gif", ".mp4")
+                   else MP4_HINT if suffix == ".mp4" and not mp4_available() else None)
+        if problem:
+            print(f"error: --animation: {problem}", file=sys.stderr)
+            return EXIT_BAD_CONFIG
     # Small matrices: a second thread only adds synchronisation, and on a 2-core machine it
     # fights the GUI or a sibling process for a core (100x slower matmuls were seen).
     torch.set_num_threads(args.threads)
@@ -104,7 +123,11 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
         spec = _load(args)
         # The model and data are built here, eagerly: an unavailable device is a config error.
         session = Session(spec)
-        reports_iter = session.run(grid_every=spec.epochs if png_writer else 0)
+        # Grids only where something draws them: the animation's frames (every k-th epoch,
+        # which is its thinning rule, and the last) or the PNGs' final region.
+        grid_every = (frame_stride(spec.epochs) if args.animation
+                      else spec.epochs if png_writer else 0)
+        reports_iter = session.run(grid_every=grid_every)
     except (SpecError, StudioIOError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
@@ -139,6 +162,10 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
                      {"format": "minidl-studio", "epochs_trained": str(len(reports))})
         if png_writer is not None and reports:
             png_writer(out, reports, reports[-1], spec)
+        frames = [AnimationFrame(r.epoch, r.grid, r.test_acc) for r in reports
+                  if r.grid is not None]
+        if args.animation and frames:
+            write_animation(args.animation, frames, dataset=spec.data.name)
     except OSError as exc:
         print(f"error: cannot write to {str(out)!r}: {exc}", file=sys.stderr)
         return EXIT_IO_ERROR
