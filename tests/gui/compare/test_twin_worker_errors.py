@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from studio.core.spec import RunSpec
@@ -18,7 +16,7 @@ def test_any_error_ends_the_twin_run(monkeypatch, error: Exception) -> None:
         raise error
 
     monkeypatch.setattr(compare_window, "twin_train", failing)
-    worker = compare_window.TwinWorker(RunSpec(), threading.Event())
+    worker = compare_window.TwinWorker(RunSpec())
     messages: list[str] = []
     worker.finished.connect(messages.append)
     worker.run()
