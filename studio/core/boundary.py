@@ -38,8 +38,9 @@ def true_boundary(name: str, segments: int = 180) -> tuple[np.ndarray, ...]:
     """
     if name == "disk":
         angle = np.linspace(0.0, 2.0 * math.pi, segments + 1)
-        return (_frozen(np.stack((0.5 + DISK_RADIUS * np.cos(angle),
-                                  0.5 + DISK_RADIUS * np.sin(angle)), 1)),)
+        circle = np.stack((0.5 + DISK_RADIUS * np.cos(angle), 0.5 + DISK_RADIUS * np.sin(angle)), 1)
+        circle[-1] = circle[0]  # closed exactly (sin 2π is not 0 in floating point)
+        return (_frozen(circle),)
     if name == "xor":
         return (_frozen(np.array([[0.5, 0.0], [0.5, 1.0]])),
                 _frozen(np.array([[0.0, 0.5], [1.0, 0.5]])))
