@@ -7,11 +7,14 @@ from collections.abc import Callable, Iterator
 
 import torch
 
-__all__ = ["DATASETS", "DISK_RADIUS", "BatchIterator", "disk", "gaussians", "one_hot",
-           "spiral", "standardize", "xor"]
+__all__ = ["DATASETS", "DISK_RADIUS", "MAX_CLASSES", "MULTICLASS", "BatchIterator", "disk",
+           "gaussians", "one_hot", "spiral", "standardize", "xor"]
 
 #: Radius of the seed task's disk: its area π r² is 1/2, so about half the points lie inside.
 DISK_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
+
+#: Most classes a multi-class set (:data:`MULTICLASS`) can be drawn with.
+MAX_CLASSES = 8
 
 Data = tuple[torch.Tensor, torch.Tensor]
 
@@ -37,6 +40,16 @@ def _finish(x: torch.Tensor, y: torch.Tensor, noise: float, gen: torch.Generator
 def _check_n(n: int) -> None:
     if int(n) != n or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
+
+
+def _labels(n: int, classes: int, gen: torch.Generator | None) -> torch.Tensor:
+    """``n`` uniform labels in ``0..classes-1`` from one uniform draw per point."""
+    if int(classes) != classes or not 2 <= classes <= MAX_CLASSES:
+        raise ValueError(f"classes must be an integer in [2, {MAX_CLASSES}], got {classes!r}")
+    u = torch.rand(n, generator=gen, dtype=torch.float64)
+    # Counting down from classes - 1 makes two classes exactly the original ``u < 0.5`` draw
+    # (floor(2u) == 0 iff u < 0.5, 2u being exact), so the seed task's data never changes.
+    return (classes - 1 - torch.floor(u * classes)).long()
 
 
 def disk(n: int, *, seed: int | None = None, generator: torch.Generator | None = None,
@@ -70,26 +83,43 @@ def xor(n: int, *, seed: int | None = None, generator: torch.Generator | None = 
 
 
 def gaussians(n: int, *, seed: int | None = None, generator: torch.Generator | None = None,
-              noise: float = 0.0, dtype: torch.dtype = torch.float32,
+              noise: float = 0.0, classes: int = 2, dtype: torch.dtype = torch.float32,
               device: torch.device | str | None = None) -> Data:
-    """Two Gaussian blobs (std 0.1) centred at (0.3, 0.3) (class 0) and (0.7, 0.7) (class 1)."""
+    """``classes`` Gaussian blobs, one per class, equally likely.
+
+    Two classes: std 0.1 at (0.3, 0.3) (class 0) and (0.7, 0.7) (class 1). More: the centres
+    sit evenly on a circle of radius 0.3 around (0.5, 0.5), class 0 at the lower left, with
+    std ``min(0.1, gap / 4)`` where ``gap`` is the distance between neighbouring centres, so
+    eight blobs stay about as separable as two.
+    """
     _check_n(n)
     gen = _generator(seed, generator)
-    y = (torch.rand(n, generator=gen, dtype=torch.float64) < 0.5).long()
-    centres = 0.3 + 0.4 * y.to(torch.float64).unsqueeze(1).expand(n, 2)
-    x = centres + 0.1 * torch.randn(n, 2, generator=gen, dtype=torch.float64)
+    y = _labels(n, classes, gen)
+    if classes == 2:  # the original centres, written exactly as before (bitwise the same data)
+        centres = 0.3 + 0.4 * y.to(torch.float64).unsqueeze(1).expand(n, 2)
+        std = 0.1
+    else:
+        angle = 1.25 * math.pi + 2.0 * math.pi * y.to(torch.float64) / classes
+        centres = 0.5 + 0.3 * torch.stack((torch.cos(angle), torch.sin(angle)), 1)
+        std = min(0.1, 0.6 * math.sin(math.pi / classes) / 4.0)
+    x = centres + std * torch.randn(n, 2, generator=gen, dtype=torch.float64)
     return _finish(x, y, noise, gen, dtype, device)
 
 
 def spiral(n: int, *, seed: int | None = None, generator: torch.Generator | None = None,
-           noise: float = 0.0, dtype: torch.dtype = torch.float32,
+           noise: float = 0.0, classes: int = 2, dtype: torch.dtype = torch.float32,
            device: torch.device | str | None = None) -> Data:
-    """Two interleaved spirals (1.5 turns each) centred at (0.5, 0.5), radius up to 0.45."""
+    """``classes`` interleaved spiral arms (1.5 turns each) centred at (0.5, 0.5).
+
+    Arm ``c`` is turned by ``2π c / classes``; the radius grows from 0.05 to 0.45 along an
+    arm, so neighbouring arms are ``0.4 / (1.5 classes)`` apart (0.133 for two).
+    """
     _check_n(n)
     gen = _generator(seed, generator)
-    y = (torch.rand(n, generator=gen, dtype=torch.float64) < 0.5).long()
+    y = _labels(n, classes, gen)
     t = torch.rand(n, generator=gen, dtype=torch.float64)
-    angle = 3.0 * math.pi * t + math.pi * y.to(torch.float64)
+    # 2π/2 is exactly π: two arms are bitwise the original ``3πt + πy``.
+    angle = 3.0 * math.pi * t + (2.0 * math.pi / classes) * y.to(torch.float64)
     radius = 0.05 + 0.4 * t
     x = 0.5 + radius.unsqueeze(1) * torch.stack((torch.cos(angle), torch.sin(angle)), 1)
     return _finish(x, y, noise, gen, dtype, device)
@@ -97,6 +127,8 @@ def spiral(n: int, *, seed: int | None = None, generator: torch.Generator | None
 
 DATASETS: dict[str, Callable[..., Data]] = {
     "disk": disk, "xor": xor, "gaussians": gaussians, "spiral": spiral}
+#: The sets that take a ``classes`` argument (disk and xor are two-class by definition).
+MULTICLASS = ("gaussians", "spiral")
 
 
 def one_hot(y: torch.Tensor, num_classes: int = 2,

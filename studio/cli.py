@@ -1,4 +1,4 @@
-"""Headless runs: ``python -m studio.cli --headless CONFIG.json --out DIR``.
+"""Headless runs: ``python -m studio.cli --headless CONFIG.json --out DIR [--data FILE.csv]``.
 
 The CLI drives a :class:`studio.core.Session`, as the GUI does, prints one line per
 epoch and writes ``DIR/config.json`` (the effective spec), ``DIR/curves.csv`` and the trained
@@ -32,6 +32,7 @@ from studio.core import (
     save_weights,
     write_curves_csv,
 )
+from studio.core.csv_data import CsvDataError, load_csv_data
 from studio.core.examples import load_spec_or_example
 from studio.core.history.animation import (
     MP4_HINT,
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
                              "example (`minidl-studio examples` lists them)")
     parser.add_argument("--out", metavar="DIR", required=True,
                         help="output directory (created if missing)")
+    parser.add_argument("--data", metavar="FILE.csv",
+                        help="train on these points (x,y,label[,split]) instead of the spec's "
+                             "data; they are saved inline in DIR/config.json")
     parser.add_argument("--epochs", type=int, metavar="N", help="override the spec's epochs")
     parser.add_argument("--device", choices=DEVICES, help="override the spec's device")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress lines")
@@ -87,6 +91,11 @@ def _load(args: argparse.Namespace) -> RunSpec:
         overrides["epochs"] = args.epochs
     if args.device is not None:
         overrides["device"] = args.device
+    if args.data is not None:
+        try:
+            overrides["data"] = load_csv_data(args.data).to_spec(spec.data)
+        except SpecError as exc:  # e.g. a label beyond the spec's limits
+            raise SpecError(f"--data {exc.path}", exc.message) from None
     try:
         return dataclasses.replace(spec, **overrides)
     except SpecError as exc:  # e.g. --epochs 0: name the option, not the JSON field
@@ -128,7 +137,7 @@ def main(argv: list[str] | None = None, *, png_writer: PngWriter | None = None) 
         grid_every = (frame_stride(spec.epochs) if args.animation
                       else spec.epochs if png_writer else 0)
         reports_iter = session.run(grid_every=grid_every)
-    except (SpecError, StudioIOError) as exc:
+    except (SpecError, StudioIOError, CsvDataError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_CONFIG
 

@@ -12,8 +12,10 @@ import threading
 import numpy as np
 import torch
 
-__all__ = ["EVAL_CHUNK", "RunStopped", "evaluate", "grid_points", "predict_grid",
-           "predict_on_grid"]
+from .features import grid_points
+
+__all__ = ["EVAL_CHUNK", "RunStopped", "evaluate", "grid_points", "grid_predictions",
+           "predict_classes_on_grid", "predict_grid", "predict_on_grid"]
 
 #: Evaluation runs over the full sets in chunks of this many points, which bounds the memory
 #: of the activations for the 1M-point sets the spec allows, and is one chunk for the usual 1000.
@@ -24,29 +26,59 @@ class RunStopped(Exception):  # noqa: N818 - a signal, not an error the user see
     """Raised inside a run when its stop flag is set; the run ends without a report."""
 
 
-def grid_points(size: int, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
-    """Standardised ``(size*size, 2)`` pixel centres of [0, 1]², row-major with row = y."""
-    centres = (torch.arange(size, dtype=torch.float64) + 0.5) / size
-    ys, xs = torch.meshgrid(centres, centres, indexing="ij")
-    points = torch.stack((xs.reshape(-1), ys.reshape(-1)), 1)
-    return (points.to(device=mean.device, dtype=mean.dtype) - mean) / std
+def _frozen(values: torch.Tensor, size: int, dtype: np.dtype) -> np.ndarray:
+    grid = values.to("cpu").numpy().astype(dtype, copy=False).reshape(size, size).copy()
+    grid.flags.writeable = False
+    return grid
 
 
-def predict_on_grid(model, inputs: torch.Tensor, size: int) -> np.ndarray:
-    """P(class 1) of ``model`` at ``inputs`` (from :func:`grid_points`) as a read-only grid."""
+def _outputs(model, inputs: torch.Tensor) -> torch.Tensor:
     was_training = model.training
     model.eval()  # eval mode: minidl's activations skip caching derivatives nobody will use
     try:
         with torch.no_grad():
-            out = model(inputs)
+            return model(inputs)
     finally:
         model.train(was_training)
+
+
+def _p1(out: torch.Tensor, size: int) -> np.ndarray:
     # softmax(o)[1] == sigmoid(o1 - o0): P(class 1) for CE; for MSE a score whose 0.5 contour
     # is still the decision boundary.
-    prob = torch.sigmoid(out[:, 1] - out[:, 0]).to(device="cpu", dtype=torch.float32)
-    grid = prob.numpy().reshape(size, size).copy()
-    grid.flags.writeable = False
-    return grid
+    return _frozen(torch.sigmoid(out[:, 1] - out[:, 0]).to(torch.float32), size, np.float32)
+
+
+def _classes(out: torch.Tensor, size: int) -> tuple[np.ndarray, np.ndarray]:
+    # The softmax's largest value: the CE model's probability of its answer; for MSE outputs
+    # a score in (1/k, 1] that still ranks how clear the answer is.
+    conf, cls = torch.softmax(out.double(), 1).max(1)
+    return _frozen(cls, size, np.uint8), _frozen(conf.float(), size, np.float32)
+
+
+def predict_on_grid(model, inputs: torch.Tensor, size: int) -> np.ndarray:
+    """P(class 1) of ``model`` at ``inputs`` (from :func:`grid_points`) as a read-only grid."""
+    return _p1(_outputs(model, inputs), size)
+
+
+def predict_classes_on_grid(model, inputs: torch.Tensor,
+                            size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The predicted class and its confidence at ``inputs`` (from :func:`grid_points`).
+
+    Returns
+    -------
+    classes : numpy.ndarray
+        ``(size, size)`` uint8 arg-max class, read-only, row-major with row = y.
+    confidence : numpy.ndarray
+        ``(size, size)`` float32 largest softmax probability, in ``[1/k, 1]``, read-only.
+    """
+    return _classes(_outputs(model, inputs), size)
+
+
+def grid_predictions(model, inputs: torch.Tensor, size: int
+                     ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """One forward pass, every grid: ``(P(class 1) or None when k > 2, classes, confidence)``."""
+    out = _outputs(model, inputs)
+    return (_p1(out, size) if out.shape[1] == 2 else None, *_classes(out, size))
 
 
 def predict_grid(model, dataset_mean: torch.Tensor, dataset_std: torch.Tensor,
@@ -56,7 +88,8 @@ def predict_grid(model, dataset_mean: torch.Tensor, dataset_std: torch.Tensor,
     Parameters
     ----------
     model : minidl.Module or torch.nn.Module
-        Maps ``(N, 2)`` standardised points to ``(N, 2)`` outputs.
+        Maps ``(N, 2)`` standardised points to ``(N, 2)`` outputs (two classes, x and y:
+        other data go through :meth:`~studio.core.build.Dataset.grid_inputs`).
     dataset_mean, dataset_std : torch.Tensor
         ``(2,)`` standardisation of the training set (:class:`~studio.core.build.Dataset`),
         on the model's device and dtype.

@@ -16,14 +16,27 @@ from typing import Any
 
 from .jsontext import BigInt, clip, describe, number_text
 
-__all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
-           "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "Field", "describe"]
+__all__ = ["ACTIVATIONS", "CUSTOM_DATA", "DATASETS", "DEVICES", "DTYPES", "FEATURES", "INITS",
+           "LIMITS", "LOSSES", "MAX_CLASSES", "MAX_LAYERS", "MAX_POINTS", "MAX_SEED",
+           "MULTICLASS_DATASETS", "OPTIMIZERS", "Field", "describe"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
 INITS = ("xavier_uniform", "xavier_normal", "torch_default")
 LOSSES = ("cross_entropy", "mse")
 OPTIMIZERS = ("sgd", "adam")
 DATASETS = ("disk", "xor", "gaussians", "spiral")
+#: ``data.name`` of drawn or imported points, stored inline in ``data.points``. Not one of the
+#: generator choices of ``data.name``: it is set by importing or drawing, never picked.
+CUSTOM_DATA = "custom"
+#: The generated sets that can have more than two classes (disk and xor are two-class).
+MULTICLASS_DATASETS = ("gaussians", "spiral")
+#: Most classes of any data set.
+MAX_CLASSES = 8
+#: Most inline points of a custom data set (a spec file stays a few MB).
+MAX_POINTS = 100_000
+#: Input features computed from a point (x, y), as in TensorFlow Playground (see
+#: :mod:`studio.core.features` for their exact definitions).
+FEATURES = ("x", "y", "x2", "y2", "xy", "sin_x", "sin_y")
 DEVICES = ("cpu", "cuda")
 DTYPES = ("float32", "float64")
 #: Largest accepted seed: the test set uses ``data.seed + 1_000_003``, which must stay a valid
@@ -48,8 +61,9 @@ class Field:
         Where it lives in the spec: ``"optimizer.lr"``; ``"layers[].width"`` for every layer.
     label : str
         Form label, e.g. ``"Learning rate"``.
-    kind : {"int", "float", "choice", "bool"}
-        The value's type.
+    kind : {"int", "float", "choice", "bool", "choices"}
+        The value's type; ``"choices"`` is a non-empty set of distinct ``choices`` (the
+        input features), normalised to a tuple in ``choices`` order.
     about : str
         What the field does (the tooltip's first sentence).
     lo, hi : float, optional
@@ -99,7 +113,7 @@ class Field:
     @property
     def tooltip(self) -> str:
         """What the field does and what it accepts, for the editor's tooltip."""
-        if self.kind == "choice":
+        if self.kind in ("choice", "choices"):
             return f"{self.about}\nChoices: {', '.join(self.show(c) for c in self.choices)}."
         if self.kind == "bool":
             return self.about
@@ -129,6 +143,8 @@ class Field:
             if not isinstance(value, bool):
                 raise ValueError(f"must be true or false, got {describe(value)}")
             return value
+        if self.kind == "choices":
+            return self._check_choices(value)
         if self.kind == "choice":
             if not isinstance(value, str):
                 raise ValueError(f"must be a string, got {describe(value)}")
@@ -157,6 +173,21 @@ class Field:
             raise ValueError(f"must be {self.range_text}, got {number_text(value)}")
         return value
 
+    def _check_choices(self, value: Any) -> tuple[str, ...]:
+        # A set in meaning, stored in one order: toggling features on and off in any order
+        # gives equal specs, and the network's input columns always come in this order.
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"must be a list of {self.noun}s, got {describe(value)}")
+        if not value:
+            raise ValueError(f"must hold at least one {self.noun}")
+        for item in value:
+            if not isinstance(item, str) or item not in self.choices:
+                raise ValueError(f"unknown {self.noun} {item!r} "
+                                 f"(choose from {', '.join(self.choices)})")
+        if len(set(value)) != len(value):
+            raise ValueError(f"lists a {self.noun} twice: {list(value)}")
+        return tuple(c for c in self.choices if c in value)
+
 
 def _choice(path: str, label: str, about: str, noun: str, choices: tuple[str, ...],
             display: Mapping[str, str]) -> Field:
@@ -178,8 +209,23 @@ _FIELDS = (
     Field("data.n_train", "Train points", "int", "Points in the training set.", 2, 1_000_000,
           step=100),
     Field("data.n_test", "Test points", "int", "Points in the test set.", 1, 1_000_000, step=100),
-    Field("data.noise", "Noise", "float", "How much noise the data set gets.", 0.0, 1.0,
-          step=0.05),
+    Field("data.noise", "Noise", "float",
+          "Gaussian jitter added to each point, in units of the set's class gap (the distance "
+          "between neighbouring classes: the disk's radius, half the XOR square, the spacing "
+          "of spiral arms, the distance of neighbouring blob centres), so it means the same on "
+          "every set: 0.1 blurs the boundary a little, 1 mixes the classes. Drawn and "
+          "imported points get none.", 0.0, 1.0, step=0.05),
+    Field("data.classes", "Classes", "int",
+          "Number of classes: spiral arms or Gaussian blobs (disk and XOR have 2).",
+          2, MAX_CLASSES),
+    Field("data.features", "Features", "choices",
+          "Inputs computed from each point before standardisation; the network's input width "
+          "is their number.", choices=FEATURES, noun="feature",
+          display={"x": "x", "y": "y", "x2": "x²", "y2": "y²", "xy": "x·y",
+                   "sin_x": "sin x", "sin_y": "sin y"}),
+    Field("data.test_fraction", "Test fraction", "float",
+          "Share of drawn or imported points held out for testing (points without a split).",
+          0.0, 1.0, lo_open=True, hi_open=True, step=0.05),
     Field("data.seed", "Data seed", "int", "Seed that draws the data set.", 0, MAX_SEED),
     Field("data.standardize", "Standardize", "bool", "Scale inputs to zero mean, unit variance."),
     _choice("optimizer.name", "Optimizer", "The update rule (torch.optim's meaning).",

@@ -43,12 +43,17 @@ class EpochReport:
     steps_per_s : float
         ``steps / elapsed_s``.
     grid : numpy.ndarray or None
-        ``(grid_size, grid_size)`` float32 P(class 1) over [0, 1]² (row = y, see
-        :func:`~studio.core.evaluation.predict_grid`), read-only; ``None`` when not computed.
+        ``(grid_size, grid_size)`` float32 P(class 1) over the data's extent ([0, 1]² for the
+        generated sets; row = y, see :func:`~studio.core.evaluation.predict_grid`),
+        read-only; ``None`` when not computed or when there are more than two classes.
     diverged : bool
         The loss became NaN or infinite; the run stops after this report.
     message : str
         Human-readable note, set when ``diverged``.
+    class_grid, confidence_grid : numpy.ndarray or None
+        With ``grid``, for any number of classes: ``(grid_size, grid_size)`` uint8 arg-max
+        class and float32 its softmax probability, read-only
+        (:func:`~studio.core.evaluation.predict_classes_on_grid`).
     """
 
     epoch: int
@@ -62,6 +67,8 @@ class EpochReport:
     grid: np.ndarray | None
     diverged: bool = False
     message: str = ""
+    class_grid: np.ndarray | None = None
+    confidence_grid: np.ndarray | None = None
 
     def __eq__(self, other: object) -> bool:
         # Field-wise, with grids compared by value (the dataclass default would ask numpy for

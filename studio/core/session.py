@@ -30,7 +30,13 @@ import minidl.data
 
 from .budget import check_fits
 from .build import Dataset, build_loss, build_model, build_optimizer, make_data, targets_for
-from .evaluation import RunStopped, evaluate, grid_points, predict_grid, predict_on_grid
+from .evaluation import (
+    RunStopped,
+    evaluate,
+    grid_predictions,
+    predict_classes_on_grid,
+    predict_on_grid,
+)
 from .records import EpochReport
 from .spec import OptimizerSpec, RunSpec
 
@@ -99,8 +105,8 @@ class Session:
         self.model = self._build_model(model)
         self.loss_fn = self._build_loss()
         self.optimizer = self._build_optimizer()
-        self.t_train = targets_for(spec.loss, self.data.y_train, dtype)
-        self.t_test = targets_for(spec.loss, self.data.y_test, dtype)
+        self.t_train = targets_for(spec.loss, self.data.y_train, dtype, spec.output_size)
+        self.t_test = targets_for(spec.loss, self.data.y_test, dtype, spec.output_size)
         self.batches = minidl.data.BatchIterator(self.data.x_train, self.t_train,
                                                  spec.batch_size, seed=spec.seed)
         self.epoch = 0
@@ -226,8 +232,7 @@ class Session:
             raise ValueError(f"grid_every must be >= 0, got {grid_every}")
         if grid_interval_s is not None and not grid_interval_s >= 0:
             raise ValueError(f"grid_interval_s must be >= 0, got {grid_interval_s}")
-        grid_inputs = (grid_points(grid_size, self.data.mean, self.data.std)
-                       if grid_every else None)
+        grid_inputs = self.data.grid_inputs(grid_size) if grid_every else None
         return self._run(until, stop, grid_inputs, grid_size, grid_every, grid_interval_s or 0.0)
 
     def _run(self, until, stop, grid_inputs, grid_size, grid_every,
@@ -260,12 +265,13 @@ class Session:
             epoch = self.epoch
             train_loss, test_loss, train_acc, test_acc = metrics
             diverged = not (math.isfinite(train_loss) and math.isfinite(test_loss))
-            grid = None
+            grid = classes = confidence = None
             if grid_inputs is not None and not diverged:
                 now = self.elapsed_s + time.perf_counter() - start
                 if epoch == until or (epoch % grid_every == 0
                                       and now - last_grid_at >= grid_interval_s):
-                    grid = predict_on_grid(self.model, grid_inputs, grid_size)
+                    grid, classes, confidence = grid_predictions(self.model, grid_inputs,
+                                                                 grid_size)
                     last_grid_at = now
             self.elapsed_s += time.perf_counter() - start
             message = ""
@@ -278,7 +284,8 @@ class Session:
                               train_acc=train_acc, test_acc=test_acc, elapsed_s=elapsed,
                               steps=self.steps,
                               steps_per_s=self.steps / elapsed if elapsed > 0 else 0.0,
-                              grid=grid, diverged=diverged, message=message)
+                              grid=grid, diverged=diverged, message=message,
+                              class_grid=classes, confidence_grid=confidence)
             if diverged:
                 return
 
@@ -360,8 +367,14 @@ class Session:
 
     # -- questions about the current model -------------------------------------------------
     def predict_grid(self, size: int = 64) -> np.ndarray:
-        """P(class 1) over [0, 1]² for the current weights (see ``evaluation.predict_grid``)."""
-        return predict_grid(self.model, self.data.mean, self.data.std, size)
+        """P(class 1) over ``data.extent`` ([0, 1]² for generated sets) for the current
+        weights (see ``evaluation.predict_grid``); two-class data only."""
+        return predict_on_grid(self.model, self.data.grid_inputs(size), size)
+
+    def predict_classes(self, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+        """``(class, confidence)`` grids over ``data.extent`` for any number of classes (see
+        ``evaluation.predict_classes_on_grid``)."""
+        return predict_classes_on_grid(self.model, self.data.grid_inputs(size), size)
 
     def weights(self) -> Mapping[str, np.ndarray]:
         """The state dict as read-only numpy arrays (frozen: safe across threads)."""
@@ -369,12 +382,12 @@ class Session:
                                  for name, t in self.model.state_dict().items()})
 
     def layer_outputs(self, points: torch.Tensor) -> tuple[np.ndarray, ...]:
-        """Each module's output for raw ``(N, 2)`` points (standardised as in training).
+        """Each module's output for raw ``(N, 2)`` points (features and standardisation as in
+        training).
 
         Returns one read-only ``(N, width)`` array per module of the ``Sequential``, in order.
         """
-        x = (points.to(device=self.data.mean.device, dtype=self.data.mean.dtype)
-             - self.data.mean) / self.data.std
+        x = self.data.model_inputs(points)
         outputs = []
         was_training = self.model.training
         self.model.eval()

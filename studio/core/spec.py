@@ -16,6 +16,7 @@ from typing import Any
 
 from studio.core.limits import (
     ACTIVATIONS,
+    CUSTOM_DATA,
     DATASETS,
     DEVICES,
     DTYPES,
@@ -30,12 +31,17 @@ from studio.core.limits import (
 from .jsontext import JSONProblem, clip, join_key, loads_strict
 from .jsontext import describe as _describe
 from .jsontext import number_text as _number_text
+from .points import PointError, check_data_extras
 
-__all__ = ["ACTIVATIONS", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS", "LOSSES",
-           "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "SCHEMA_VERSION", "DataSpec", "LayerSpec",
-           "OptimizerSpec", "RunSpec", "SpecError", "from_dict", "from_json", "to_dict", "to_json"]
+__all__ = ["ACTIVATIONS", "CUSTOM_DATA", "DATASETS", "DEVICES", "DTYPES", "INITS", "LIMITS",
+           "LOSSES", "MAX_LAYERS", "MAX_SEED", "OPTIMIZERS", "READABLE_VERSIONS", "SCHEMA_VERSION",
+           "DataSpec", "LayerSpec", "OptimizerSpec", "RunSpec", "SpecError", "from_dict",
+           "from_json", "to_dict", "to_json"]
 
-SCHEMA_VERSION = 1
+#: Version 2 added data.classes, features, test_fraction, points and class_names; a version 1
+#: file lacks them, and their defaults are exactly what version 1 meant.
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 # The vocabulary and every bound live once, in LIMITS; validation below reads them from there.
 
 class SpecError(ValueError):
@@ -100,7 +106,15 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class DataSpec:
-    """The toy data set: ``n_train`` training and ``n_test`` test points of ``name``."""
+    """The data: ``n_train`` and ``n_test`` points of a generated set ``name``, or the inline
+    ``points`` of a drawn or imported set (``name="custom"``).
+
+    ``classes`` is 2 for disk and xor, 2..8 for gaussians and spiral, and labels ``0..classes-1``
+    of custom points. ``features`` are the network's inputs (:mod:`studio.core.features`).
+    Custom ``points`` are ``(x, y, label)`` or ``(x, y, label, split)`` tuples; without a
+    split, a seeded ``test_fraction`` of them is held out. ``class_names`` (optional) name the
+    classes, e.g. the strings of an imported CSV.
+    """
 
     name: str = "disk"
     n_train: int = 1000
@@ -108,9 +122,23 @@ class DataSpec:
     noise: float = 0.0
     seed: int = 0
     standardize: bool = True
+    classes: int = 2
+    features: tuple[str, ...] = ("x", "y")
+    test_fraction: float = 0.5
+    points: tuple[tuple, ...] = ()
+    class_names: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        _fields(self, "data.", ("name", "n_train", "n_test", "noise", "seed", "standardize"))
+        if self.name != CUSTOM_DATA:
+            _fields(self, "data.", ("name",))
+        _fields(self, "data.", ("n_train", "n_test", "noise", "seed", "standardize", "classes",
+                                "features", "test_fraction"))
+        try:
+            extras = check_data_extras(self.name, self.classes, self.points, self.class_names)
+        except PointError as exc:
+            raise SpecError(exc.path, str(exc)) from None
+        _set(self, "points", extras[0])
+        _set(self, "class_names", extras[1])
 
 
 @dataclass(frozen=True)
@@ -138,7 +166,8 @@ class OptimizerSpec:
 
 @dataclass(frozen=True)
 class RunSpec:
-    """A complete run. ``layers`` lists the hidden layers only (input and output are 2).
+    """A complete run. ``layers`` lists the hidden layers only; the input width is the number
+    of ``data.features``, the output width ``data.classes``.
 
     ``seed`` drives the weight initialisation and the batch shuffling; ``data.seed`` the data.
     """
@@ -173,13 +202,13 @@ class RunSpec:
 
     @property
     def input_size(self) -> int:
-        """Features per sample: always 2 (points in the plane)."""
-        return 2
+        """Features per sample: ``len(data.features)`` (2, x and y, by default)."""
+        return len(self.data.features)
 
     @property
     def output_size(self) -> int:
-        """Network outputs: always 2 (two classes)."""
-        return 2
+        """Network outputs: one per class (``data.classes``, 2 by default)."""
+        return self.data.classes
 
     @property
     def sizes(self) -> tuple[int, ...]:
@@ -231,10 +260,10 @@ def from_dict(data: Any) -> RunSpec:
     if "schema_version" not in data:
         raise SpecError("schema_version", f"missing (this studio reads {SCHEMA_VERSION})")
     version = data["schema_version"]
-    if type(version) is not int or version != SCHEMA_VERSION:
+    if type(version) is not int or version not in READABLE_VERSIONS:
         shown = _number_text(version) if type(version) is int else clip(repr(version))
-        raise SpecError("schema_version",
-                        f"unsupported version {shown} (this studio reads {SCHEMA_VERSION})")
+        raise SpecError("schema_version", f"unsupported version {shown} (this studio reads "
+                        f"{' and '.join(map(str, READABLE_VERSIONS))})")
     body = {k: v for k, v in data.items() if k != "schema_version"}
     # Nested sections first so their errors carry their own paths; _section checks the keys.
     if isinstance(body.get("layers"), list):  # not a list: RunSpec says so, naming the type
@@ -248,8 +277,15 @@ def from_dict(data: Any) -> RunSpec:
 
 
 def to_json(spec: RunSpec) -> str:
-    """Return the spec as indented JSON text ending with a newline."""
-    return json.dumps(to_dict(spec), indent=2) + "\n"
+    """Return the spec as indented JSON text ending with a newline (one line per point)."""
+    doc = to_dict(spec)
+    points = doc["data"]["points"]
+    # Indenting each coordinate would spend six lines per point: points go one per line. The
+    # key is unique and a string value's quotes are escaped, so the stand-in cannot collide.
+    doc["data"]["points"] = "@points@"
+    rows = ",\n".join("      " + json.dumps(list(p)) for p in points)
+    body = f"[\n{rows}\n    ]" if points else "[]"
+    return json.dumps(doc, indent=2).replace('"points": "@points@"', f'"points": {body}') + "\n"
 
 
 def from_json(text: str) -> RunSpec:

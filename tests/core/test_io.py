@@ -101,7 +101,7 @@ def test_unreadable_spec_is_a_studio_io_error(tmp_path: Path, make: str) -> None
 @pytest.mark.parametrize(("content", "path", "words"), [
     (b'{"schema_version": 1,', "", "invalid JSON at line 1"),
     (b"\xff\xfe{}", "", "is not UTF-8 text"),
-    (b'{"schema_version": 2}', "schema_version", "unsupported version 2"),
+    (b'{"schema_version": 3}', "schema_version", "unsupported version 3"),
     (b'{"schema_version": 1, "optimizer": {"lr": "fast"}}', "optimizer.lr", "must be a number"),
 ])
 def test_bad_spec_files_are_spec_errors_naming_the_file(tmp_path: Path, content: bytes,

@@ -15,6 +15,8 @@ from studio.core.spec import LayerSpec, RunSpec, SpecError, from_dict, to_dict
 def _doc_with(path: str, value: object) -> dict:
     """The default spec as a dict with ``path`` ("optimizer.lr", "layers[].width") set."""
     doc = to_dict(RunSpec())
+    if path == "data.classes":  # the default disk has 2 classes; a spiral takes 2 to 8
+        doc["data"]["name"] = "spiral"
     head, _, tail = path.replace("[]", "").partition(".")
     if head == "layers":
         doc["layers"][0][tail] = value

@@ -154,7 +154,7 @@ def _with(path: list, value) -> dict:
     (_with(["optimizer"], [0.1]), "optimizer", "must be an object"),
     (_with(["data", "noise"], 2), "data.noise", "must be in [0, 1], got 2.0"),
     (_with(["data", "n_train"], None), "data.n_train", "must be an integer, got NoneType"),
-    (_doc(schema_version=7), "schema_version", "unsupported version 7 (this studio reads 1)"),
+    (_doc(schema_version=7), "schema_version", "unsupported version 7 (this studio reads 1 and 2)"),
     (_doc(schema_version="1"), "schema_version", "unsupported version '1'"),
     (_doc(schema_version=True), "schema_version", "unsupported version True"),
     (_doc(epochs=True), "epochs", "must be an integer, got bool True"),

@@ -18,7 +18,7 @@ def test_the_menu_lists_every_packaged_example(qtbot):
     window = make_window(qtbot)
     assert [a.text() for a in _example_actions(window)] == [
         label for _name, label in example_labels()]
-    assert len(_example_actions(window)) == 2
+    assert len(_example_actions(window)) == 3  # seed A, seed B, the x2_y2 lesson
 
 
 def test_opening_an_example_by_name(qtbot):

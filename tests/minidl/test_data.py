@@ -213,3 +213,55 @@ def test_batch_iterator_errors() -> None:
         data.BatchIterator(torch.zeros(5, 2), torch.zeros(4), 2)
     with pytest.raises(ValueError, match="batch_size"):
         data.BatchIterator(torch.zeros(5, 2), torch.zeros(5), 0)
+
+
+# -- k classes -------------------------------------------------------------------------------
+def _original_gaussians(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The two-class set exactly as it was written before ``classes`` existed."""
+    gen = torch.Generator().manual_seed(seed)
+    y = (torch.rand(n, generator=gen, dtype=torch.float64) < 0.5).long()
+    centres = 0.3 + 0.4 * y.to(torch.float64).unsqueeze(1).expand(n, 2)
+    return centres + 0.1 * torch.randn(n, 2, generator=gen, dtype=torch.float64), y
+
+
+def _original_spiral(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    gen = torch.Generator().manual_seed(seed)
+    y = (torch.rand(n, generator=gen, dtype=torch.float64) < 0.5).long()
+    t = torch.rand(n, generator=gen, dtype=torch.float64)
+    angle = 3.0 * math.pi * t + math.pi * y.to(torch.float64)
+    radius = 0.05 + 0.4 * t
+    return 0.5 + radius.unsqueeze(1) * torch.stack((torch.cos(angle), torch.sin(angle)), 1), y
+
+
+@pytest.mark.parametrize(("make", "original"), [(data.gaussians, _original_gaussians),
+                                                (data.spiral, _original_spiral)])
+@pytest.mark.parametrize("seed", [0, 1, 12345])
+def test_two_classes_are_bitwise_the_original_sets(make, original, seed: int) -> None:
+    x, y = make(2000, seed=seed, dtype=F64)
+    x_old, y_old = original(2000, seed)
+    assert torch.equal(x, x_old) and torch.equal(y, y_old)
+    assert torch.equal(make(50, seed=seed, classes=2, dtype=F64)[0], original(50, seed)[0])
+
+
+@pytest.mark.parametrize("classes", [3, 5, 8])
+def test_k_arms_and_k_blobs(classes: int) -> None:
+    x, y = data.spiral(4000, seed=3, classes=classes, dtype=F64)
+    assert y.unique().tolist() == list(range(classes))
+    # Arm c starts at angle 2πc/k: the innermost points of each class point that way.
+    radius = (x - 0.5).norm(dim=1)
+    for c in range(classes):
+        inner = x[(y == c) & (radius < 0.06)] - 0.5
+        expected = 2.0 * math.pi * c / classes
+        angle = torch.atan2(inner[:, 1], inner[:, 0])
+        assert torch.allclose(torch.cos(angle - expected), torch.ones_like(angle), atol=0.05)
+    x, y = data.gaussians(8000, seed=4, classes=classes, dtype=F64)
+    for c in range(classes):
+        angle = 1.25 * math.pi + 2.0 * math.pi * c / classes
+        centre = torch.tensor([0.5 + 0.3 * math.cos(angle), 0.5 + 0.3 * math.sin(angle)], dtype=F64)
+        assert (x[y == c].mean(0) - centre).abs().max() < 0.02
+
+
+@pytest.mark.parametrize("classes", [1, 9, 2.5])
+def test_classes_out_of_range_are_errors(classes) -> None:
+    with pytest.raises(ValueError, match="classes must be an integer in"):
+        data.spiral(10, seed=0, classes=classes)

@@ -24,7 +24,6 @@ import minidl
 import minidl.data
 
 from ..build import build_model, build_optimizer, make_data, torch_dtype
-from ..evaluation import grid_points
 from ..session import Session
 from ..spec import RunSpec
 
@@ -117,7 +116,8 @@ class TwinReport:
     rel_grad_diff : float
         ``||g_minidl - g_torch|| / ||g_torch||`` over all parameters at the epoch's last step.
     disagreement : numpy.ndarray
-        ``(grid_size, grid_size)`` bool, read-only, row-major with row = y over [0, 1]²:
+        ``(grid_size, grid_size)`` bool, read-only, row-major with row = y over the data's
+        extent ([0, 1]² for generated sets):
         True where the two models predict different classes.
     disagreement_fraction : float
         Mean of ``disagreement``.
@@ -215,7 +215,7 @@ def twin_train(spec: RunSpec, *, stop: threading.Event | None = None,
 
 
 def _run(mini: Session, twin: TorchSession, stop, grid_size) -> Iterator[TwinReport]:
-    grid = grid_points(grid_size, mini.data.mean, mini.data.std)
+    grid = mini.data.grid_inputs(grid_size)
     last = mini.batches_per_epoch - 1
     for epoch in range(1, mini.spec.epochs + 1):
         rel_grad = math.nan
