@@ -9,11 +9,12 @@ arguments), ``stop()`` (thread-safe, e.g. a ``threading.Event``) and ``is_stoppi
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
-__all__ = ["StoppableWorker", "WorkerBase", "WorkerThread", "running_threads"]
+__all__ = ["DeferredAction", "StoppableWorker", "WorkerBase", "WorkerThread", "running_threads"]
 
 #: Every started ``QThread`` until it has finished. Destroying a running ``QThread`` aborts the
 #: process ("Destroyed while thread is still running"); holding the Python reference here keeps
@@ -145,3 +146,38 @@ class WorkerThread(QObject):
         self.worker = None
         self._thread.deleteLater()
         self.deleteLater()
+
+
+class DeferredAction(QObject):
+    """One action (close, open a file…) that waits, without blocking the GUI, for a condition.
+
+    Used when a stopped run is still finishing a long batch: the GUI keeps painting and says
+    so, and the action runs as soon as ``ready()`` holds. A newer :meth:`defer` replaces the
+    pending action (the user's last wish wins).
+    """
+
+    POLL_MS = 50  # two sources can end a wait (the run, the compare window): polling is simplest
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._pending: tuple[Callable[[], bool], Callable[[], object]] | None = None
+        self._timer = QTimer(self, interval=self.POLL_MS)
+        self._timer.timeout.connect(self._on_timer_timeout)
+
+    @property
+    def is_pending(self) -> bool:
+        """Whether an action is waiting."""
+        return self._pending is not None
+
+    def defer(self, ready: Callable[[], bool], action: Callable[[], object]) -> None:
+        """Run ``action`` (once) from the event loop as soon as ``ready()`` is true."""
+        self._pending = (ready, action)
+        self._timer.start()
+
+    def _on_timer_timeout(self) -> None:
+        if self._pending is None or not self._pending[0]():
+            return
+        action = self._pending[1]
+        self._pending = None
+        self._timer.stop()
+        action()
