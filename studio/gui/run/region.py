@@ -117,6 +117,7 @@ class DecisionRegionView(QWidget):
         self.legend = QLabel(objectName="region_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend.setWordWrap(True)  # one line was 440 px: the window must fit 1366 px
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel("No run yet.", objectName="run_summary")
