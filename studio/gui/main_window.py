@@ -239,7 +239,7 @@ class MainWindow(QMainWindow):
     def save_file_as(self) -> bool:
         """File > Save As…"""
         path = dialogs.get_save_path(self, "Save run spec", self.document.suggested_path())
-        return bool(path) and self.save_to(path)
+        return bool(path) and self.save_to(dialogs.with_suffix(path, ".json"))
 
     def save_to(self, path: str | os.PathLike) -> bool:
         """Save the current spec to ``path`` atomically; show errors in a dialog."""
