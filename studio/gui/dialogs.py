@@ -83,6 +83,6 @@ def with_suffix(path: str, suffix: str) -> str:
 
     Not every platform's file dialog appends the filter's suffix: a user who types ``run``
     must get ``run.json``, which Open lists, not a file named ``run``. A path that has a
-    suffix keeps it (the user chose it).
+    suffix keeps it (the user chose it), and so does a directory (writing it fails, and says so).
     """
-    return path if Path(path).suffix else path + suffix
+    return path if Path(path).suffix or Path(path).is_dir() else path + suffix
