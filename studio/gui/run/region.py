@@ -114,6 +114,7 @@ class DecisionRegionView(QWidget):
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
         self.region_plot.setMinimumSize(300, 300)
+        style.follow_palette(self.region_plot)
         self.legend = QLabel(objectName="region_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -184,7 +185,8 @@ class DecisionRegionView(QWidget):
                 ("accuracy", f"train {r.train_acc:.3f} · test {r.test_acc:.3f}"),
                 ("misclassified test points", misses),
                 ("throughput", f"{r.steps:,} steps · {r.steps_per_s:,.0f} steps/s"))
-        cell = f"<tr><td style='color:{style.MUTED_TEXT}'>{{}}</td><td>&nbsp;{{}}</td></tr>"
+        muted = style.plot_colors(self.palette()).muted  # readable on a dark palette too
+        cell = f"<tr><td style='color:{muted}'>{{}}</td><td>&nbsp;{{}}</td></tr>"
         self.summary.setText("<table cellspacing='3'>" + "".join(
             cell.format(k, v) for k, v in rows)
             + "</table>")
