@@ -157,13 +157,15 @@ class DecisionRegionView(QWidget):
         else:
             self.outline.setData([], [])
         self._set_grid(None)
-        dot = "<span style='color:{}'>{}</span>"
+        dot = "<span style='color:{}'>{}</span>&nbsp;"
         class_0, class_1 = style.CLASS_COLORS
-        self.legend.setText(
-            f"{dot.format(class_0, '●')} class 0  {dot.format(class_1, '●')} "
-            f"class 1 &nbsp;·&nbsp; ● train ◆ test &nbsp;·&nbsp; "
-            f"{dot.format(style.MISCLASSIFIED_COLOR, '○')} misclassified test"
-            + (" &nbsp;·&nbsp; - - true disk" if data.name == "disk" else ""))
+        # Each entry is unbreakable (&nbsp;); the legend wraps between entries only.
+        entries = [f"{dot.format(class_0, '●')}class&nbsp;0",
+                   f"{dot.format(class_1, '●')}class&nbsp;1", "●&nbsp;train", "◆&nbsp;test",
+                   f"{dot.format(style.MISCLASSIFIED_COLOR, '○')}misclassified&nbsp;test"]
+        if data.name == "disk":
+            entries.append("-&nbsp;-&nbsp;true&nbsp;disk")
+        self.legend.setText(" &nbsp; ".join(entries))
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:
