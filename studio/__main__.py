@@ -11,6 +11,7 @@ Usage::
 
 The headless and compare paths need no display: they select Qt's offscreen platform before Qt
 is imported (only to render the PNGs), and without PySide6 they still train and write the CSVs.
+The GUI without a display says so in one line (Qt itself would abort with a core dump).
 """
 
 from __future__ import annotations
@@ -21,6 +22,18 @@ import sys
 from collections.abc import Sequence
 
 __all__ = ["main"]
+
+
+NO_DISPLAY = ("error: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
+              "use --headless to train without a window")
+
+
+def _has_display() -> bool:
+    if os.environ.get("QT_QPA_PLATFORM"):  # the user chose a platform (offscreen, vnc…)
+        return True
+    if not sys.platform.startswith("linux"):  # macOS and Windows always have one
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _offscreen_if_no_display() -> None:
@@ -117,6 +130,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGINT, _on_sigint)
     except ValueError:  # not the main thread (an embedding caller): leave signals to it
         pass
+    if not _has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     try:
         from studio.app import main as gui_main
     except ImportError as exc:

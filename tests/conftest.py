@@ -99,16 +99,18 @@ def _no_leaked_threads(monkeypatch):
 def dialog_calls(monkeypatch) -> list[tuple[str, tuple]]:
     """Replace every modal dialog helper with a recorder, so no test can block on a modal.
 
-    Defaults: errors/warnings are recorded, "unsaved changes?" answers "discard", file dialogs
-    are cancelled. Tests monkeypatch a helper again to answer differently.
+    Defaults: errors, warnings, infos and About are recorded, URLs "open", "unsaved changes?"
+    answers "discard", file dialogs are cancelled. Tests monkeypatch a helper again to answer
+    differently.
     """
     calls: list[tuple[str, tuple]] = []
     try:
         from studio.gui import dialogs
     except ImportError:
         return calls
-    answers = {"show_error": None, "show_warning": None, "ask_save_changes": "discard",
-               "get_open_path": None, "get_save_path": None}
+    answers = {"show_error": None, "show_warning": None, "show_info": None, "show_about": None,
+               "open_url": True, "ask_save_changes": "discard", "get_open_path": None,
+               "get_save_path": None}
     for name, answer in answers.items():
         def record(*args, _name=name, _answer=answer, **kwargs):
             calls.append((_name, args))

@@ -64,3 +64,14 @@ def test_compare_subcommand_without_a_display_writes_tables_and_band_pngs(tmp_pa
 def test_compare_subcommand_rejects_nonsense_runs(capsys):
     assert main(["compare", "--runs", "0"]) == 2
     assert "--runs" in capsys.readouterr().err
+
+
+def test_gui_without_a_display_says_so_in_one_line():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "studio"], env=env, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 2  # not a Qt abort (-6) with a core dump
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no display" in lines[0] and "--headless" in lines[0]

@@ -25,17 +25,17 @@ from studio.gui.run.export_commands import ExportCommands
 from studio.gui.run.frame_pacer import FrameClock
 from studio.gui.run.plots import CurvesView
 from studio.gui.run.region import DecisionRegionView
-from studio.gui.run.run_controller import RunController, RunState
+from studio.gui.run.run_controller import STOP_WAIT_MS, RunController, RunState
 from studio.gui.setup.architecture_view import ArchitectureSummary
 from studio.gui.setup.layer_stack import LayerStackWidget
 from studio.gui.setup.settings_panel import SettingsPanel
 from studio.gui.setup.spec_model import SpecModel
 from studio.gui.style import configure_pyqtgraph
+from studio.gui.threads import DeferredAction
 
-__all__ = ["FRAME_INTERVAL_MS", "SHUTDOWN_TIMEOUT_MS", "MainWindow"]
+__all__ = ["FRAME_INTERVAL_MS", "MainWindow"]
 
 FRAME_INTERVAL_MS = 33  # ~30 Hz when drawing is cheap (or idle); the pacer slows it when not
-SHUTDOWN_TIMEOUT_MS = 5000
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +66,9 @@ class MainWindow(QMainWindow):
                                       stem=self.document.stem,
                                       show_status=self.statusBar().showMessage)
         self.compare_window = None  # Tools > Compare with torch.nn, created on first use
+        # Close/open/new asked while a run finishes a long batch: done when it has stopped.
+        self._after_stop = DeferredAction(self)
+        self._closing = False  # a close was confirmed and waits for the threads
         self.menus = build_menus(self)
         self.actions = self.menus.actions
 
@@ -168,16 +171,26 @@ class MainWindow(QMainWindow):
             return self.save_file()
         return answer == "discard"
 
-    def _replace_spec(self, spec: RunSpec, path: Path | None, example: str | None = None) -> None:
-        self.controller.shutdown(SHUTDOWN_TIMEOUT_MS)
+    def _replace_spec(self, spec: RunSpec, path: Path | None, message: str,
+                      example: str | None = None) -> None:
+        if self._closing:
+            return
+        if not self.controller.shutdown(STOP_WAIT_MS):
+            # A long batch: never freeze the GUI waiting for it, and never replace the spec
+            # under a run that still exists (the model is locked): do it once it has stopped.
+            self._after_stop.defer(lambda: not self.controller.is_active,
+                                   lambda: self._replace_spec(spec, path, message, example))
+            self.statusBar().showMessage("Stopping the run… the new setup opens when it has "
+                                         "stopped.")
+            return
         self.controller.reset()
         self.document.replace(spec, path, example=example)
+        self.statusBar().showMessage(message)
 
     def new_file(self) -> None:
         """File > New: the default seed network, untitled."""
         if self.confirm_discard():
-            self._replace_spec(RunSpec(), None)
-            self.statusBar().showMessage("New setup.")
+            self._replace_spec(RunSpec(), None, "New setup.")
 
     def open_file(self) -> None:
         """File > Open…: ask for a spec file and open it."""
@@ -202,8 +215,7 @@ class MainWindow(QMainWindow):
         spec = self._read(path, "Cannot open file")
         if spec is None:
             return False
-        self._replace_spec(spec, Path(path))
-        self.statusBar().showMessage(f"Opened {path}.")
+        self._replace_spec(spec, Path(path), f"Opened {path}.")
         return True
 
     def open_example(self, name: str) -> bool:
@@ -215,8 +227,7 @@ class MainWindow(QMainWindow):
         except (SpecError, StudioIOError, UnknownExampleError) as exc:
             dialogs.show_error(self, "Cannot open example", str(exc))
             return False
-        self._replace_spec(spec, None, example=name)
-        self.statusBar().showMessage(f"Loaded example {spec.name}.")
+        self._replace_spec(spec, None, f"Loaded example {spec.name}.", example=name)
         return True
 
     def save_file(self) -> bool:
@@ -228,7 +239,7 @@ class MainWindow(QMainWindow):
     def save_file_as(self) -> bool:
         """File > Save As…"""
         path = dialogs.get_save_path(self, "Save run spec", self.document.suggested_path())
-        return bool(path) and self.save_to(path)
+        return bool(path) and self.save_to(dialogs.with_suffix(path, ".json"))
 
     def save_to(self, path: str | os.PathLike) -> bool:
         """Save the current spec to ``path`` atomically; show errors in a dialog."""
@@ -261,14 +272,28 @@ class MainWindow(QMainWindow):
         return self.compare_window
 
     # -- closing --------------------------------------------------------------------------
+    def threads_running(self) -> bool:
+        """Whether a training or compare thread of this window is still running."""
+        return self.controller.is_active or (self.compare_window is not None
+                                             and self.compare_window.is_running())
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.confirm_discard():
+        if not self._closing and not self.confirm_discard():
             event.ignore()
             return
+        self._closing = True  # asked once: the deferred close must not ask again
         self._frames.set_active(False)
-        if not self.controller.shutdown(SHUTDOWN_TIMEOUT_MS):
-            self.statusBar().showMessage("Training did not stop in time.")
-        if self.compare_window is not None:  # a child: its threads must end before it is destroyed
-            self.compare_window.stop_all(SHUTDOWN_TIMEOUT_MS)
+        self.controller.shutdown(STOP_WAIT_MS)
+        if self.compare_window is not None:
+            self.compare_window.stop_all(STOP_WAIT_MS)
+        if self.threads_running():
+            # Destroying a running QThread aborts the process: stay open, say why, and close
+            # from the event loop once the batch in flight has ended.
+            event.ignore()
+            self.statusBar().showMessage("Stopping… the window closes when training has "
+                                         "stopped.")
+            self._after_stop.defer(lambda: not self.threads_running(), self.close)
+            return
+        if self.compare_window is not None:
             self.compare_window.close()
         event.accept()

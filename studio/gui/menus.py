@@ -1,4 +1,4 @@
-"""The main window's menu bar: File, Edit, Run, Tools, Examples.
+"""The main window's menu bar: File, Edit, Run, Tools, Examples, Help.
 
 Kept apart from :mod:`studio.gui.main_window` so the window reads as wiring; every action
 calls a method of the window, of its export commands or of its run controller. Nothing here
@@ -16,7 +16,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from studio.core.examples import example_labels
+from studio.gui import help as help_texts
 from studio.gui.document import RecentFiles
+from studio.gui.run.controls import enabled_commands
 
 __all__ = ["Menus", "build_menus", "fill_recent_menu"]
 
@@ -50,6 +52,16 @@ def _lock_undo_while_training(model, undo: QAction, redo: QAction) -> None:
         redo.setEnabled(not locked and stack.canRedo())
 
     model.locked_changed.connect(on_locked)
+
+
+def _follow_run_state(controller, actions: dict[str, QAction]) -> None:
+    # The Run menu is another view of the controller: enabled exactly like the buttons.
+    def on_state(state) -> None:
+        for name, enabled in enabled_commands(state, bool(controller.reports)).items():
+            actions[name].setEnabled(enabled)
+
+    controller.state_changed.connect(on_state)
+    on_state(controller.state)
 
 
 def _action(window: QMainWindow, menu: QMenu, name: str, text: str, slot,
@@ -116,6 +128,7 @@ def build_menus(window) -> Menus:
             ("stop", "S&top", controller.stop, "Shift+F5"),
             ("reset", "&Reset", controller.reset, "Ctrl+R")):
         actions[name] = _action(window, run_menu, name, text, slot, key)
+    _follow_run_state(controller, actions)
 
     tools_menu = bar.addMenu("&Tools")
     actions["compare"] = _action(window, tools_menu, "compare", "&Compare with torch.nn…",
@@ -126,4 +139,12 @@ def build_menus(window) -> Menus:
         actions[f"example_{i}"] = _action(
             window, examples_menu, f"example_{i}", label,
             lambda _checked=False, name=name: window.open_example(name))
+
+    help_menu = bar.addMenu("&Help")
+    for name, text, slot, key in (
+            ("shortcuts", "&Keyboard shortcuts", lambda: help_texts.show_shortcuts(window, actions),
+             "F1"),
+            ("guide", "User &guide (README)", lambda: help_texts.open_guide(window), None),
+            ("about", "&About minidl-studio", lambda: help_texts.show_about(window), None)):
+        actions[name] = _action(window, help_menu, name, text, slot, key)
     return Menus(actions, recent_menu)

@@ -3,21 +3,28 @@
 Every plot (the run's curves and decision region, the compare window's twin curves and bands)
 and every PNG export draws through these names, so the window, its exports and the headless
 CLI look the same and a colour is changed in one place.
+
+Plots are white on a light palette (they read on screen, on paper and in the README). On a dark
+palette they take the window's colours instead (:func:`plot_colors`), and
+:func:`follow_palette` re-colours a plot when the palette changes, so no label is drawn dark
+on dark.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPen
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPen
 
 __all__ = [
     "BACKGROUND", "CLASS_COLORS", "DISAGREE_LUT", "DRIFT_COLORS", "FOREGROUND",
     "FRAMEWORK_COLORS", "GRID_ALPHA", "LABEL_BORDER_COLOR", "LABEL_FILL", "LEGEND_OFFSET",
     "MARKER_COLOR", "MISCLASSIFIED_COLOR", "MUTED_TEXT", "OUTLINE_COLOR", "POINT_EDGE_COLOR",
-    "REGION_COLORMAP", "TEST_COLOR", "TRAIN_COLOR", "configure_pyqtgraph", "pen", "style_plot",
-    "with_alpha",
+    "REGION_COLORMAP", "TEST_COLOR", "TRAIN_COLOR", "PlotColors", "configure_pyqtgraph",
+    "follow_palette", "pen", "plot_colors", "style_plot", "with_alpha",
 ]
 
 BACKGROUND = "#ffffff"  # white: plots and PNGs read on screen, on paper and in the README
@@ -48,9 +55,75 @@ LABEL_BORDER_COLOR = "#999999"
 LABEL_FILL = (255, 255, 255, 220)
 
 
+@dataclass(frozen=True)
+class PlotColors:
+    """The palette-dependent colours of a plot (``"#rrggbb"`` names)."""
+
+    background: str
+    foreground: str  # axes, tick numbers, titles, legend text
+    muted: str  # secondary text (the row names of the run summary)
+
+
+def plot_colors(palette: QPalette | None = None) -> PlotColors:
+    """The plot colours for ``palette`` (default: the application's, if any).
+
+    A light palette keeps the white look; a dark one (its Window darker than mid-grey) gives
+    the Window colour as background and WindowText for everything drawn on it.
+    """
+    if palette is None and QGuiApplication.instance() is not None:
+        palette = QGuiApplication.palette()
+    if palette is None:
+        return PlotColors(BACKGROUND, FOREGROUND, MUTED_TEXT)
+    window = palette.color(QPalette.ColorRole.Window)
+    if window.lightness() >= 128:
+        return PlotColors(BACKGROUND, FOREGROUND, MUTED_TEXT)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    muted = QColor.fromRgbF(*(0.7 * t + 0.3 * w for t, w in zip(
+        text.getRgbF()[:3], window.getRgbF()[:3], strict=True)))
+    return PlotColors(window.name(), text.name(), muted.name())
+
+
 def configure_pyqtgraph() -> None:
     """Global pyqtgraph look shared by the windows and the headless PNG writers."""
-    pg.setConfigOptions(background=BACKGROUND, foreground=FOREGROUND, antialias=True)
+    colors = plot_colors()
+    pg.setConfigOptions(background=colors.background, foreground=colors.foreground,
+                        antialias=True)
+
+
+class _PaletteFollower(QObject):
+    """Re-colours one pyqtgraph view (background, axes, titles, legends) from its palette."""
+
+    _EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange)
+
+    def __init__(self, view: pg.GraphicsView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.installEventFilter(self)
+        self.apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in self._EVENTS:
+            self.apply()
+        return False
+
+    def apply(self) -> None:
+        colors = plot_colors(self._view.palette())
+        self._view.setBackground(colors.background)
+        for item in self._view.scene().items():
+            if isinstance(item, pg.AxisItem):  # the axis line, its ticks, numbers and label
+                item.setPen(colors.foreground)
+                item.setTextPen(colors.foreground)
+            elif isinstance(item, pg.LegendItem):
+                item.setLabelTextColor(colors.foreground)
+            elif isinstance(item, pg.LabelItem):  # plot titles
+                item.setAttr("color", colors.foreground)
+                item.setText(item.text)
+
+
+def follow_palette(view: pg.GraphicsView) -> None:
+    """Colour ``view`` (a ``PlotWidget`` or ``GraphicsLayoutWidget``) from the palette, now and
+    whenever the palette changes. Call it once its plots, titles and legends exist."""
+    _PaletteFollower(view)
 
 
 def with_alpha(color: str, alpha: int) -> tuple[int, int, int, int]:

@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtGui import QColor
+import pytest
+from PySide6.QtGui import QColor, QPalette
 
 import studio.gui
 from studio.gui import style
@@ -52,3 +53,60 @@ def test_png_background_and_pyqtgraph_background_are_the_style_background(qapp):
     image = _stack([QImage(4, 2, QImage.Format.Format_ARGB32),
                     QImage(2, 2, QImage.Format.Format_ARGB32)])
     assert image.pixelColor(3, 3) == QColor(style.BACKGROUND)  # the padding right of the 2nd
+
+
+def _dark_palette() -> QPalette:
+    palette = QPalette()
+    for role, color in ((QPalette.ColorRole.Window, "#2b2b2b"),
+                        (QPalette.ColorRole.WindowText, "#e8e8e8"),
+                        (QPalette.ColorRole.Base, "#1e1e1e"),
+                        (QPalette.ColorRole.Text, "#e8e8e8")):
+        palette.setColor(role, QColor(color))
+    return palette
+
+
+@pytest.fixture
+def dark_app(qapp):
+    before = qapp.palette()
+    qapp.setPalette(_dark_palette())
+    yield qapp
+    qapp.setPalette(before)
+    style.configure_pyqtgraph()  # the global pyqtgraph colours of a light palette again
+
+
+def _is_dark(color: QColor) -> bool:
+    return color.lightness() < 100
+
+
+def _assert_follows_dark(plot: pg.PlotWidget) -> None:
+    assert _is_dark(plot.backgroundBrush().color())
+    item = plot.getPlotItem()
+    for axis in ("left", "bottom"):
+        assert not _is_dark(item.getAxis(axis).textPen().color())  # tick numbers and label
+    assert "#e8e8e8" in item.titleLabel.item.toHtml()
+
+
+def test_plots_built_under_a_dark_palette_are_dark_with_light_text(qtbot, dark_app):
+    style.configure_pyqtgraph()
+    view = CurvesView(RunController(SpecModel()))
+    qtbot.addWidget(view)
+    _assert_follows_dark(view.loss_plot)
+    _assert_follows_dark(view.accuracy_plot)
+
+
+def test_plots_follow_a_palette_change(qtbot, qapp):
+    view = CurvesView(RunController(SpecModel()))
+    qtbot.addWidget(view)
+    assert view.loss_plot.backgroundBrush().color() == QColor(style.BACKGROUND)  # light: white
+    before = qapp.palette()
+    qapp.setPalette(_dark_palette())
+    try:
+        qtbot.waitUntil(lambda: _is_dark(view.loss_plot.backgroundBrush().color()), timeout=2000)
+        _assert_follows_dark(view.loss_plot)
+        plots = TwinPlots()
+        qtbot.addWidget(plots)
+        assert _is_dark(plots._layout.backgroundBrush().color())
+    finally:
+        qapp.setPalette(before)
+    qtbot.waitUntil(lambda: view.loss_plot.backgroundBrush().color() == QColor(style.BACKGROUND),
+                    timeout=2000)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal, Slot
+import gc
+import weakref
 
-from studio.gui.threads import WorkerBase, WorkerThread
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal, Slot
+
+from studio.gui.threads import WorkerBase, WorkerThread, running_threads
 
 
 class _Spinner(WorkerBase):
@@ -37,3 +40,33 @@ def test_shutdown_is_bounded_and_reports_success(qtbot):
     assert not job.is_running()
     assert job.shutdown(1)  # nothing left to stop
     job.dispose()
+
+
+def test_disposed_worker_is_freed(qtbot):
+    # Issue 13: worker.deleteLater() after its thread ended never ran, so every run leaked
+    # its worker (and the model it held).
+    owner = QObject()
+    worker = _Spinner()
+    alive = weakref.ref(worker)
+    job = WorkerThread(worker, name="spinner", parent=owner)
+    del worker
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        job.start()
+        job.stop()
+    job.dispose()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    assert alive() is None
+
+
+def test_deleting_the_owner_never_destroys_a_running_thread(qtbot):
+    owner = QObject()
+    job = WorkerThread(_Spinner(), name="spinner", parent=owner)
+    job.start()
+    qtbot.waitUntil(job.is_running, timeout=2000)
+    worker = job.worker
+    del owner, job  # the owner goes first: Qt would have destroyed a running child thread
+    gc.collect()
+    assert running_threads() == 1
+    worker.stop()
+    qtbot.waitUntil(lambda: running_threads() == 0, timeout=5000)

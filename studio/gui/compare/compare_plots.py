@@ -74,6 +74,7 @@ class BandPlots(pg.GraphicsLayoutWidget):
             plot = self.addPlot(row=1 + i // 2, col=i % 2)
             style.style_plot(plot, legend=i == 0)
             self.plots[metric] = plot
+        style.follow_palette(self)
 
     def show_result(self, exp: ExperimentResult, config: str) -> None:
         """Redraw all four plots for ``config``."""
@@ -118,6 +119,7 @@ class TwinPlots(QWidget):
         self.image.setLookupTable(style.DISAGREE_LUT)  # 0 = both models agree, 1 = they differ
         self.image.setRect(0, 0, 1, 1)
         self.map_plot.addItem(self.image)
+        style.follow_palette(self._layout)
         self.reports: list[TwinReport] = []
         self._dirty = False
         self._timer = QTimer(self)

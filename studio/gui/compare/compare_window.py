@@ -7,71 +7,27 @@ controller's do; only frozen reports/results cross threads; stops go through ``s
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from PySide6 import QtWidgets as qw
-from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Slot
 
 from studio.core.compare import experiment as ex
-from studio.core.compare.twin import twin_train
 from studio.core.limits import LIMITS
 from studio.core.spec import RunSpec
 from studio.gui.compare import compare_export
 from studio.gui.compare.compare_plots import BandPlots, ResultsTable, TwinPanel, button, spin
+from studio.gui.compare.compare_workers import ExperimentWorker, TwinWorker
 from studio.gui.style import configure_pyqtgraph
-from studio.gui.threads import WorkerBase, WorkerThread
+from studio.gui.threads import WorkerThread
 
 __all__ = ["CompareWindow", "ExperimentWorker", "TwinWorker"]
 
-
-class TwinWorker(WorkerBase):
-    """Runs :func:`twin_train` in its thread; emits each frozen ``TwinReport``."""
-
-    report = Signal(object)
-    finished = Signal(str)
-
-    def __init__(self, spec: RunSpec) -> None:
-        super().__init__()
-        self._spec = spec
-
-    @Slot()
-    def run(self) -> None:
-        message = "Finished."
-        try:
-            for rep in twin_train(self._spec, stop=self.stop_event):
-                self.report.emit(rep)
-                if rep.diverged:
-                    message = f"Diverged at epoch {rep.epoch} (loss NaN/inf)."
-            if self.is_stopping:
-                message = "Stopped."
-        except ValueError as exc:  # TwinError / SpecError: say which layer or field
-            message = f"Cannot run: {exc}"
-        except Exception as exc:  # noqa: BLE001 - any error must still end the run (Stop, close)
-            message = f"Failed: {type(exc).__name__}: {exc}"
-        finally:
-            self.finished.emit(message)
-
-
-class ExperimentWorker(WorkerBase):
-    """Runs :func:`ex.run_experiment` in its thread; streams each ``RunResult``; ``stop()``
-    cancels (the runs in flight finish, the result is marked partial)."""
-
-    result = Signal(object, int, int)
-    finished = Signal(object)  # ex.ExperimentResult, or None after an error
-    failed = Signal(str)
-
-    def __init__(self, configs, n_runs: int, workers: int) -> None:
-        super().__init__()
-        self._configs, self._n_runs, self._workers = configs, n_runs, workers
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            exp = ex.run_experiment(self._configs, self._n_runs, workers=self._workers,
-                                    cancel=self.stop_event, on_result=self.result.emit)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never lost in a thread
-            self.failed.emit(str(exc))
-            exp = None
-        self.finished.emit(exp)
+#: The partial results' redraw: at most every REDRAW_MS, and slower when a redraw is costly.
+#: Drawing runs in this process and competes with the worker processes for the cores: a
+#: redraw of the table and bands costs ~100 ms, and every 250 ms it made an experiment ~2x
+#: slower than the CLI on 2 cores. Paced at REDRAW_COST_SHARE of a core it costs ~5%.
+REDRAW_MS, REDRAW_COST_SHARE = 250, 0.05
 
 
 class CompareWindow(qw.QWidget):
@@ -146,10 +102,10 @@ class CompareWindow(qw.QWidget):
             self.config_checks[key] = check
             row.addWidget(check)
         self.run_button = button("Run", "run_button")
-        self.cancel_button = button("Cancel", "cancel_button")
-        self.cancel_button.setEnabled(False)
-        self.export_button = button("Export…", "export_button")
-        self.export_button.setEnabled(False)
+        self.cancel_button, self.export_button = (button("Cancel", "cancel_button"),
+                                                  button("Export…", "export_button"))
+        for w in (self.cancel_button, self.export_button):
+            w.setEnabled(False)
         for w in (self.run_button, self.cancel_button, self.export_button):
             row.addWidget(w)
         row.addStretch(1)
@@ -170,9 +126,7 @@ class CompareWindow(qw.QWidget):
         layout.addWidget(self.config_combo)
         layout.addWidget(self.band_plots, 2)
         self._dirty = False
-        self._redraw = QTimer(self)
-        self._redraw.setInterval(250)
-        self._redraw.timeout.connect(self._on_redraw_timeout)
+        self._redraw = QTimer(self, interval=REDRAW_MS, timeout=self._on_redraw_timeout)
         self._redraw.start()
         self.run_button.clicked.connect(self._on_run_clicked)
         self.cancel_button.clicked.connect(self._on_stop_clicked)
@@ -247,6 +201,7 @@ class CompareWindow(qw.QWidget):
             return
         n = self.runs_spin.value()
         self.result, self._partial_results = None, []
+        self._redraw.setInterval(REDRAW_MS)
         self._pending = (configs, n)
         self.progress.setRange(0, n * len(configs) * 2)
         self.progress.setValue(0)
@@ -266,8 +221,11 @@ class CompareWindow(qw.QWidget):
     def _on_redraw_timeout(self) -> None:
         if self._dirty and self.result is None and self._partial_results:
             configs, n = self._pending
+            start = time.perf_counter()
             self._show(ex.ExperimentResult(configs, n, 0, tuple(self._partial_results),
                                         partial=True))
+            cost_ms = 1000 * (time.perf_counter() - start)
+            self._redraw.setInterval(max(REDRAW_MS, int(cost_ms / REDRAW_COST_SHARE)))
         self._dirty = False
 
     def _on_experiment_finished(self, exp: ex.ExperimentResult | None) -> None:

@@ -11,7 +11,20 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QW
 
 from studio.gui.run.run_controller import RunController, RunState
 
-__all__ = ["RunControls"]
+__all__ = ["RunControls", "enabled_commands"]
+
+
+def enabled_commands(state: RunState, has_reports: bool) -> dict[str, bool]:
+    """Which run commands work in ``state``: the buttons and the Run menu both follow this.
+
+    While a stopped run finishes its batch (``STOPPING``) Start is off: it would be ignored.
+    """
+    active = state in (RunState.RUNNING, RunState.PAUSED)
+    return {"start": state in (RunState.IDLE, RunState.ENDED),
+            "pause": active,
+            "step": state in (RunState.IDLE, RunState.ENDED, RunState.PAUSED),
+            "stop": active,
+            "reset": state != RunState.IDLE or has_reports}
 
 
 class RunControls(QWidget):
@@ -41,11 +54,13 @@ class RunControls(QWidget):
                                          controller.reset)
         self.progress_bar = QProgressBar(objectName="progress_bar")
         self.progress_bar.setAccessibleName("Training progress")
-        self.progress_bar.setMinimumWidth(160)
+        self.progress_bar.setMinimumWidth(110)
         self.progress_bar.setFormat("epoch %v / %m")
         self.stats_label = QLabel("", objectName="stats_label")
         self.stats_label.setAccessibleName("Elapsed time and throughput")
-        sample = "0000.0 s · 000,000 steps/s · test acc 0.000"
+        # A fixed width, so the progress bar does not twitch as the numbers change; only time
+        # and speed (the accuracies are in "Latest epoch"), so the window fits 1366 px.
+        sample = "0000.0 s · 000,000 steps/s"
         self.stats_label.setMinimumWidth(self.stats_label.fontMetrics().horizontalAdvance(sample))
 
         layout = QHBoxLayout(self)
@@ -76,17 +91,14 @@ class RunControls(QWidget):
             return
         last = controller.reports[-1]
         self.progress_bar.setValue(last.epoch)
-        self.stats_label.setText(f"{last.elapsed_s:.1f} s · "
-                                 f"{last.steps_per_s:,.0f} steps/s · "
-                                 f"test acc {last.test_acc:.3f}")
+        self.stats_label.setText(f"{last.elapsed_s:.1f} s · {last.steps_per_s:,.0f} steps/s")
 
     def _on_controller_state_changed(self, state: RunState) -> None:
-        active = state in (RunState.RUNNING, RunState.PAUSED)
-        self.start_button.setEnabled(state in (RunState.IDLE, RunState.ENDED))
-        self.pause_button.setEnabled(active)
+        enabled = enabled_commands(state, bool(self._controller.reports))
+        for name, button in (("start", self.start_button), ("pause", self.pause_button),
+                             ("step", self.step_button), ("stop", self.stop_button),
+                             ("reset", self.reset_button)):
+            button.setEnabled(enabled[name])
         self.pause_button.setText("Resume" if state == RunState.PAUSED else "Pause")
         self.pause_button.setAccessibleName(self.pause_button.text())
-        self.step_button.setEnabled(state in (RunState.IDLE, RunState.ENDED, RunState.PAUSED))
-        self.stop_button.setEnabled(active)
-        self.reset_button.setEnabled(state != RunState.IDLE or bool(self._controller.reports))
         self.refresh()

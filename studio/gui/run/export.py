@@ -34,7 +34,7 @@ __all__ = ["export_curves_csv", "export_curves_png", "export_region_png", "expor
 def _stack(images: Sequence[QImage]) -> QImage:
     width = max(image.width() for image in images)
     out = QImage(width, sum(image.height() for image in images), QImage.Format.Format_ARGB32)
-    out.fill(QColor(style.BACKGROUND))
+    out.fill(QColor(style.plot_colors().background))
     painter = QPainter(out)
     y = 0
     for image in images:

@@ -47,10 +47,11 @@ class ExportCommands:
         self.curves, self.region = curves, region
         self._stem, self._show_status = stem, show_status
 
-    def _export(self, title: str, filter_: str, suffix: str, write) -> bool:
-        path = dialogs.get_save_path(self._parent, title, f"{self._stem()}{suffix}", filter_)
+    def _export(self, title: str, filter_: str, name: str, write) -> bool:
+        path = dialogs.get_save_path(self._parent, title, f"{self._stem()}{name}", filter_)
         if not path:
             return False
+        path = dialogs.with_suffix(path, name[name.rindex("."):])
         try:
             write(path)
         except OSError as exc:
@@ -65,7 +66,10 @@ class ExportCommands:
                             lambda p: export.export_curves_png(self.curves, p))
 
     def export_curves_csv(self) -> bool:
-        """File > Export curves CSV…"""
+        """File > Export curves CSV… (refused before any run: a header alone helps nobody)."""
+        if not self.controller.reports:
+            self._show_status("No curves yet: train (or step) first, then export them.")
+            return False
         return self._export("Export curves", _CSV_FILTER, "_curves.csv",
                             lambda p: export.export_curves_csv(p, self.controller.reports))
 

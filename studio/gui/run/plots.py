@@ -76,6 +76,7 @@ def _plot(name: str, title: str, y_label: str,
     for axis in ("left", "bottom"):
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     widget.setMinimumSize(280, 160)
+    style.follow_palette(widget)
     return widget
 
 

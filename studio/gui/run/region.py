@@ -114,9 +114,11 @@ class DecisionRegionView(QWidget):
         for axis in ("left", "bottom"):
             item.getAxis(axis).enableAutoSIPrefix(False)
         self.region_plot.setMinimumSize(300, 300)
+        style.follow_palette(self.region_plot)
         self.legend = QLabel(objectName="region_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.legend.setWordWrap(True)  # one line was 440 px: the window must fit 1366 px
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.summary = QLabel("No run yet.", objectName="run_summary")
@@ -155,13 +157,15 @@ class DecisionRegionView(QWidget):
         else:
             self.outline.setData([], [])
         self._set_grid(None)
-        dot = "<span style='color:{}'>{}</span>"
+        dot = "<span style='color:{}'>{}</span>&nbsp;"
         class_0, class_1 = style.CLASS_COLORS
-        self.legend.setText(
-            f"{dot.format(class_0, '●')} class 0  {dot.format(class_1, '●')} "
-            f"class 1 &nbsp;·&nbsp; ● train ◆ test &nbsp;·&nbsp; "
-            f"{dot.format(style.MISCLASSIFIED_COLOR, '○')} misclassified test"
-            + (" &nbsp;·&nbsp; - - true disk" if data.name == "disk" else ""))
+        # Each entry is unbreakable (&nbsp;); the legend wraps between entries only.
+        entries = [f"{dot.format(class_0, '●')}class&nbsp;0",
+                   f"{dot.format(class_1, '●')}class&nbsp;1", "●&nbsp;train", "◆&nbsp;test",
+                   f"{dot.format(style.MISCLASSIFIED_COLOR, '○')}misclassified&nbsp;test"]
+        if data.name == "disk":
+            entries.append("-&nbsp;-&nbsp;true&nbsp;disk")
+        self.legend.setText(" &nbsp; ".join(entries))
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -183,7 +187,8 @@ class DecisionRegionView(QWidget):
                 ("accuracy", f"train {r.train_acc:.3f} · test {r.test_acc:.3f}"),
                 ("misclassified test points", misses),
                 ("throughput", f"{r.steps:,} steps · {r.steps_per_s:,.0f} steps/s"))
-        cell = f"<tr><td style='color:{style.MUTED_TEXT}'>{{}}</td><td>&nbsp;{{}}</td></tr>"
+        muted = style.plot_colors(self.palette()).muted  # readable on a dark palette too
+        cell = f"<tr><td style='color:{muted}'>{{}}</td><td>&nbsp;{{}}</td></tr>"
         self.summary.setText("<table cellspacing='3'>" + "".join(
             cell.format(k, v) for k, v in rows)
             + "</table>")

@@ -16,7 +16,7 @@ from studio.gui.run.worker import TrainingWorker
 from studio.gui.setup.spec_model import SpecModel
 from studio.gui.threads import WorkerThread
 
-__all__ = ["GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState"]
+__all__ = ["GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState", "STOP_WAIT_MS"]
 
 #: Seconds of training between decision grids during a run. Every epoch would cost the seed
 #: network ~40% of its speed (the 64x64 grid is four times its 1,000-point epoch); a grid every
@@ -26,6 +26,11 @@ GRID_INTERVAL_S = 0.15
 #: views lose nothing, while the GUI thread wakes (and takes the GIL) ~50 times a second
 #: instead of once per epoch (~1,000 a second for the seed network).
 REPORT_INTERVAL_S = 0.02
+#: How long the GUI thread may block waiting for a stopped run (Reset, opening a file,
+#: closing). Small runs stop within milliseconds; a 12x1024 network on a 20,000-point batch
+#: can take seconds, and the GUI must not freeze that long: the action then waits for
+#: ``run_ended`` instead (the state stays ``STOPPING`` meanwhile).
+STOP_WAIT_MS = 1000
 
 
 class RunState(enum.Enum):
@@ -115,6 +120,7 @@ class RunController(QObject):
         self._thread: WorkerThread | None = None
         self._link: _RunLink | None = None
         self._end_reason = "done"
+        self._reset_pending = False  # reset() asked while the run was still stopping
         self._dirty = False
         self.reports: list[EpochReport] = []
         self.spec: RunSpec | None = None  # the spec of the current/last run
@@ -182,8 +188,18 @@ class RunController(QObject):
             self._set_state(RunState.STOPPING)
 
     def reset(self) -> None:
-        """Stop any run and drop its reports: the next start replays the same seeded run."""
-        self.shutdown()
+        """Stop any run and drop its reports: the next start replays the same seeded run.
+
+        If the run does not stop within :data:`STOP_WAIT_MS` (a long batch), the reset
+        happens when it has; until then the state is ``STOPPING`` and Start is disabled.
+        """
+        if not self.shutdown(STOP_WAIT_MS):
+            self._reset_pending = True
+            return
+        self._clear()
+
+    def _clear(self) -> None:
+        self._reset_pending = False
         self.reports = []
         self.spec = None
         self.last_grid = None
@@ -192,13 +208,14 @@ class RunController(QObject):
         self._set_state(RunState.IDLE)
         self.cleared.emit()
 
-    def shutdown(self, timeout_ms: int = 5000) -> bool:
+    def shutdown(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
         """Stop the worker and wait at most ``timeout_ms`` for its thread to end.
 
         Returns
         -------
         bool
-            True when no thread is left running.
+            True when no thread is left running. When False the thread is still referenced
+            and ``run_ended`` follows once it has stopped.
         """
         if self._thread is None:
             return True
@@ -242,6 +259,8 @@ class RunController(QObject):
         self._model.set_locked(False)
         self._set_state(RunState.ENDED)
         self.run_ended.emit(self._end_reason)
+        if self._reset_pending:
+            self._clear()
 
     def _accept_report(self, report: EpochReport) -> None:
         self.reports.append(report)

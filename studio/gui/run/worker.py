@@ -192,4 +192,7 @@ class TrainingWorker(QObject):
             self._flush()  # the reports before the error stay valid
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         finally:
+            # The model, its gradients and optimiser buffers and the data: nothing needs them
+            # once the run is over (the last grid and weights were sent as frozen copies).
+            self._session = None
             self.finished.emit()

@@ -1,7 +1,8 @@
 """Everything about a run except the layers: data, loss, optimiser, schedule, device.
 
-Four compact groups: Data, Optimizer (only the chosen optimiser's fields are shown),
-Training (loss, batch size, epochs, seed) and Device (device, dtype).
+Four compact groups: Training (loss, batch size, epochs, seed) and Device (device, dtype)
+first, so the essentials sit above the fold on a 1280x800 screen, then Optimizer (only the
+chosen optimiser's fields are shown) and Data.
 
 While a run is in progress (``model.locked``) the panel locks *every* field, optimiser
 included: the engine reads the whole spec once when a run starts, so an edit made during a
@@ -41,11 +42,12 @@ _ADAM_ONLY = ("beta1_spin", "beta2_spin", "eps_spin")
 # (group, objectName, spec path, short name for undo texts: "Change lr"), in display order.
 # Ranges, choices, labels and tooltips are not here: they come from LIMITS.
 _FIELDS = (
-    ("Data", "dataset_combo", "data.name", "dataset"),
-    ("Data", "n_train_spin", "data.n_train", "train points"),
-    ("Data", "n_test_spin", "data.n_test", "test points"),
-    ("Data", "noise_spin", "data.noise", "noise"),
-    ("Data", "data_seed_spin", "data.seed", "data seed"),
+    ("Training", "loss_combo", "loss", "loss"),
+    ("Training", "batch_size_spin", "batch_size", "batch size"),
+    ("Training", "epochs_spin", "epochs", "epochs"),
+    ("Training", "seed_spin", "seed", "seed"),
+    ("Device", "device_combo", "device", "device"),
+    ("Device", "dtype_combo", "dtype", "dtype"),
     ("Optimizer", "optimizer_combo", "optimizer.name", "optimizer"),
     ("Optimizer", "lr_spin", "optimizer.lr", "lr"),
     ("Optimizer", "momentum_spin", "optimizer.momentum", "momentum"),
@@ -55,13 +57,11 @@ _FIELDS = (
     ("Optimizer", "beta1_spin", "optimizer.beta1", "beta1"),
     ("Optimizer", "beta2_spin", "optimizer.beta2", "beta2"),
     ("Optimizer", "eps_spin", "optimizer.eps", "eps"),
-    ("Training", "loss_combo", "loss", "loss"),
-    ("Training", "batch_size_spin", "batch_size", "batch size"),
-    ("Training", "epochs_spin", "epochs", "epochs"),
-    ("Training", "seed_spin", "seed", "seed"),
-    ("Device", "device_combo", "device", "device"),
-    ("Device", "dtype_combo", "dtype", "dtype"),
-)
+    ("Data", "dataset_combo", "data.name", "dataset"),
+    ("Data", "n_train_spin", "data.n_train", "train points"),
+    ("Data", "n_test_spin", "data.n_test", "test points"),
+    ("Data", "noise_spin", "data.noise", "noise"),
+    ("Data", "data_seed_spin", "data.seed", "data seed"),)
 
 
 def _get(spec: RunSpec, path: str) -> Any:

@@ -83,3 +83,20 @@ def test_closing_stops_a_long_twin_run(qtbot) -> None:
     qtbot.waitUntil(lambda: len(w.twin_plots.reports) >= 1, timeout=30_000)
     w.close()
     qtbot.waitUntil(lambda: not w.is_running(), timeout=5000)
+
+
+def test_partial_redraws_are_paced_by_their_cost(window, qtbot, monkeypatch) -> None:
+    # Issue 13: redrawing the table and bands every 250 ms took ~40% of a core from the
+    # worker processes, and the GUI experiment ran ~2x slower than the CLI.
+    import time
+
+    from studio.gui.compare import compare_window as cw
+
+    monkeypatch.setattr(CompareWindow, "_show", lambda self, exp: time.sleep(0.05))
+    window._pending, window._partial_results, window._dirty = ((), 1), [object()], True
+    window._on_redraw_timeout()
+    assert window._redraw.interval() >= 0.05 * 1000 / cw.REDRAW_COST_SHARE  # <= 5% of a core
+    _small(window, 1, 1)
+    with qtbot.waitSignal(window.run_button.clicked):
+        window.run_button.click()  # a new experiment starts at the usual pace
+    assert window._redraw.interval() == cw.REDRAW_MS

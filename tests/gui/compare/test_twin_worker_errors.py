@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from studio.core.spec import RunSpec
-from studio.gui.compare import compare_window
+from studio.gui.compare import compare_window, compare_workers
 
 
 @pytest.mark.parametrize("error", [RuntimeError("boom"), MemoryError(), KeyError("x"),
@@ -15,7 +15,7 @@ def test_any_error_ends_the_twin_run(monkeypatch, error: Exception) -> None:
         yield from ()
         raise error
 
-    monkeypatch.setattr(compare_window, "twin_train", failing)
+    monkeypatch.setattr(compare_workers, "twin_train", failing)
     worker = compare_window.TwinWorker(RunSpec())
     messages: list[str] = []
     worker.finished.connect(messages.append)
