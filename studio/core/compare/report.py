@@ -24,7 +24,7 @@ from ..records import METRICS
 from . import stats
 from .analysis import Comparison, comparisons, paired_differences, paired_diffs_csv
 from .describe import setup_words
-from .experiment import FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
+from .experiment import CONFIG_KEYS, FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
 from .paired import DEFAULT_MARGINS
 from .results import RESULTS_VERSION, load_results, results_from_dict, results_to_dict
 
@@ -49,6 +49,8 @@ NOTE = ("Losses are per-sample means over the whole set after the last epoch (Se
 
 def row_name(config: ExperimentConfig, framework: str) -> str:
     """Seed A's row name: ``"minidl"``, ``"torch.nn (mom)"``..."""
+    if config.label not in CONFIG_KEYS:  # configurations varied from a base spec
+        return f"{framework} [{config.label}]"
     if config.spec.optimizer.name == "adam":
         return f"{framework} (adam)"
     return f"{framework} (mom)" if config.momentum else framework
