@@ -1,0 +1,111 @@
+"""``minidl-studio seeds | lr-find | sweep``: the experiments of any setup, headless.
+
+Each command reads a spec (or a sweep) JSON file, prints progress on stderr and a summary on
+stdout, and writes CSV/Markdown files to ``--out``. Exit codes: 0 done, 1 cannot write,
+2 bad input, 130 interrupted (what finished is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from studio.core.compare.configs import ExperimentError
+from studio.core.io import StudioIOError, atomic_write_text, load_spec
+from studio.core.spec import SpecError
+
+__all__ = ["main"]
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)  # main() returns 2 instead of argparse exiting
+
+
+def _parser(command: str, description: str, source: str) -> argparse.ArgumentParser:
+    p = _Parser(prog=f"minidl-studio {command}", description=description)
+    p.add_argument("source", metavar=source)
+    p.add_argument("--out", default=f"{command}_out", help="output folder")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    return p
+
+
+def _workers(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
+                   help="processes (1 = in this process)")
+
+
+def _write(out: Path, files: dict[str, str]) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        atomic_write_text(out / name, text)
+    return [out / name for name in files]
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    return (lambda _text: None) if quiet else (lambda text: print(text, file=sys.stderr,
+                                                                  flush=True))
+
+
+def _seeds(argv: Sequence[str]) -> int:
+    from studio.core.experiments.seeds import bands_csv, run_seeds, summary_markdown
+
+    p = _parser("seeds", "Train one setup with N seeds: mean ± std bands of every metric.",
+                "SPEC_JSON")
+    p.add_argument("--n", type=int, default=10, help="seeds (default 10)")
+    _workers(p)
+    args = p.parse_args(list(argv))
+    spec = load_spec(args.source)
+    say = _progress(args.quiet)
+    cancel = threading.Event()
+    say(f"Training {args.n} seeds of {spec.name!r} on {args.workers} process(es)")
+    try:
+        bands = run_seeds(spec, args.n, workers=args.workers, cancel=cancel,
+                          on_result=lambda r, d, n: say(
+                              f"[{d}/{n}] seed {r.seed} test acc {r.final('test_acc'):.3f}"))
+    except KeyboardInterrupt:
+        return 130
+    _write(Path(args.out), {"bands.csv": bands_csv(bands), "summary.md": summary_markdown(bands),
+                            "spec.json": _spec_json(spec)})
+    print(summary_markdown(bands), end="")
+    return 0
+
+
+def _spec_json(spec) -> str:
+    from studio.core.spec import to_json
+
+    return to_json(spec)
+
+
+COMMANDS = {"seeds": _seeds}
+
+
+def main(argv: Sequence[str]) -> int:
+    """Run ``argv[0]`` (one of :data:`COMMANDS`) with the rest; return the exit code."""
+    argv = list(argv)
+    if not argv or argv[0] not in COMMANDS:
+        print(f"minidl-studio: error: expected one of {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    command = argv[0]
+    try:
+        return COMMANDS[command](argv[1:])
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except (_UsageError, ExperimentError, SpecError, StudioIOError, ValueError) as exc:
+        print(f"minidl-studio {command}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"minidl-studio {command}: cannot write: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # python -m studio.experiments_cli seeds SPEC.json
+    sys.exit(main(sys.argv[1:]))
