@@ -79,13 +79,42 @@ def _seeds(argv: Sequence[str]) -> int:
     return 0
 
 
+def _lr_find(argv: Sequence[str]) -> int:
+    from studio.core.experiments.lr_finder import lr_finder_csv, lr_range_test
+
+    p = _parser("lr-find", "Learning-rate range test: the lr grows exponentially each step; "
+                "suggests the lr where the smoothed loss falls fastest.", "SPEC_JSON")
+    p.add_argument("--steps", type=int, default=300, help="optimiser steps (default 300)")
+    p.add_argument("--lr-min", type=float, default=1e-5, help="first lr (default 1e-5)")
+    p.add_argument("--lr-max", type=float, default=10.0, help="last lr (default 10)")
+    args = p.parse_args(list(argv))
+    spec = load_spec(args.source)
+    if not 2 <= args.steps <= 100_000:
+        raise ExperimentError(f"--steps must be in [2, 100000], got {args.steps}")
+    say = _progress(args.quiet)
+    stop = threading.Event()
+    try:
+        res = lr_range_test(spec, args.steps, args.lr_min, args.lr_max, stop=stop,
+                            on_step=lambda i, lr, loss: say(f"step {i} lr {lr:.3g} loss "
+                                                            f"{loss:.4g}") if i % 25 == 0 else None)
+    except KeyboardInterrupt:
+        return 130
+    _write(Path(args.out), {"lr_find.csv": lr_finder_csv(res), "spec.json": _spec_json(spec)})
+    ended = "diverged" if res.stopped_early else "reached lr_max"
+    suggested = "none (too few steps before the minimum)" if res.suggested_lr is None else (
+        f"{res.suggested_lr:.3g}")
+    print(f"{len(res.lrs)} steps ({ended}); loss minimum at lr {res.min_lr:.3g}; "
+          f"suggested lr {suggested} (steepest fall of the smoothed loss)")
+    return 0
+
+
 def _spec_json(spec) -> str:
     from studio.core.spec import to_json
 
     return to_json(spec)
 
 
-COMMANDS = {"seeds": _seeds}
+COMMANDS = {"seeds": _seeds, "lr-find": _lr_find}
 
 
 def main(argv: Sequence[str]) -> int:
