@@ -108,13 +108,48 @@ def _lr_find(argv: Sequence[str]) -> int:
     return 0
 
 
+def _sweep(argv: Sequence[str]) -> int:
+    from studio.core.experiments.sweep import load_sweep
+    from studio.core.experiments.sweep_run import RESULTS_NAME, run_sweep
+    from studio.core.experiments.sweep_table import sweep_csv, sweep_markdown
+
+    p = _parser("sweep", "Train a grid over spec fields x seeds; resumes from the results "
+                f"file in --out ({RESULTS_NAME}).", "SWEEP_JSON")
+    _workers(p)
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on this Dask scheduler (tcp://host:8786) instead of local workers")
+    args = p.parse_args(list(argv))
+    sweep = load_sweep(args.source)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    say = _progress(args.quiet)
+    n = len(sweep.cells()) * sweep.seeds
+    where = args.scheduler or f"{args.workers} process(es)"
+    say(f"Sweep {sweep.name!r}: {len(sweep.cells())} cells x {sweep.seeds} seeds = {n} runs "
+        f"on {where}")
+    cancel = threading.Event()
+    code = 0
+    try:
+        result = run_sweep(sweep, results_path=out / RESULTS_NAME, workers=args.workers,
+                           scheduler=args.scheduler, cancel=cancel,
+                           on_result=lambda r, d, t: say(
+                               f"[{d}/{t}] cell {r.cell} seed {r.seed} test acc "
+                               f"{r.finals['test_acc']:.3f}"))
+    except KeyboardInterrupt:  # the results file holds every finished run: rerun to resume
+        say(f"interrupted: rerun the same command to resume from {out / RESULTS_NAME}")
+        return 130
+    _write(out, {"sweep_table.csv": sweep_csv(result), "sweep_table.md": sweep_markdown(result)})
+    print(sweep_markdown(result), end="")
+    return code
+
+
 def _spec_json(spec) -> str:
     from studio.core.spec import to_json
 
     return to_json(spec)
 
 
-COMMANDS = {"seeds": _seeds, "lr-find": _lr_find}
+COMMANDS = {"seeds": _seeds, "lr-find": _lr_find, "sweep": _sweep}
 
 
 def main(argv: Sequence[str]) -> int:
