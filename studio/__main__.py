@@ -8,6 +8,11 @@ Usage::
     minidl-studio examples
     minidl-studio compare [--runs 20] [--epochs 200] [--configs ce-sgd,ce-mom,mse-sgd,mse-mom]
                           [--workers 2] [--seed 0] [--out DIR] [--rerun results.json] [--quiet]
+                          [--base SPEC.json [--vary PATH=V1,V2 ...]]
+                          [--margin-loss 0.005] [--margin-acc 0.005]
+    minidl-studio seeds SPEC.json [--n 10] [--workers 2] [--out DIR]
+    minidl-studio lr-find SPEC.json [--steps 300] [--lr-min 1e-5] [--lr-max 10] [--out DIR]
+    minidl-studio sweep SWEEP.json [--workers 2] [--scheduler ADDRESS] [--out DIR]
 
 The headless and compare paths need no display: they select Qt's offscreen platform before Qt
 is imported (only to render the PNGs), and without PySide6 they still train and write the CSVs.
@@ -115,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["compare"]:
         return _compare(args[1:])
+    if args[:1] and args[0] in ("seeds", "lr-find", "sweep"):
+        from studio import experiments_cli
+
+        return experiments_cli.main(args)
     if args[:1] == ["examples"]:
         from studio import examples_cli
 

@@ -8,6 +8,8 @@ Qt-free: the PNG writer is injected by the launcher.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import sys
 import time
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from studio.core.compare import report
+from studio.core.compare.configs import base_configs
 from studio.core.compare.experiment import (
     CONFIG_KEYS,
     MAX_RUNS,
@@ -25,7 +28,9 @@ from studio.core.compare.experiment import (
     make_config,
     run_experiment,
 )
+from studio.core.compare.paired import DEFAULT_MARGINS
 from studio.core.compare.twin import TwinError
+from studio.core.io import StudioIOError, load_spec
 from studio.core.spec import SpecError
 
 __all__ = ["main"]
@@ -46,16 +51,28 @@ def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="minidl-studio compare",
                 description="Train minidl and torch.nn side by side over N seeds and compare.")
     p.add_argument("--runs", type=int, default=20, help=f"runs per configuration (1..{MAX_RUNS})")
-    p.add_argument("--epochs", type=int, default=200, help="epochs per run (default 200)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="epochs per run (default 200, or the base spec's)")
     p.add_argument("--configs", default=",".join(CONFIG_KEYS),
-                   help=f"comma-separated, from {','.join(CONFIG_KEYS)}")
+                   help=f"comma-separated, from {','.join(CONFIG_KEYS)} (without --base)")
+    p.add_argument("--base", metavar="SPEC_JSON",
+                   help="train this spec (what you are editing) instead of Seed A's grid")
+    p.add_argument("--vary", action="append", default=[], metavar="PATH=V1,V2",
+                   help="with --base: a field to vary, e.g. loss=cross_entropy,mse or "
+                        "optimizer.momentum=0,0.2 (repeat for a grid)")
+    p.add_argument("--margin-loss", type=float, default=DEFAULT_MARGINS["loss"],
+                   help="equivalence margin of the losses, declared before the run "
+                        "(default %(default)g)")
+    p.add_argument("--margin-acc", type=float, default=DEFAULT_MARGINS["acc"],
+                   help="equivalence margin of the accuracies as a fraction (default "
+                        "%(default)g)")
     p.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1),
                    help="processes (1 = in this process)")
     p.add_argument("--seed", type=int, default=0, help="base seed: run i uses seed + i")
     p.add_argument("--out", default="compare_out", help="output folder (default compare_out)")
     p.add_argument("--rerun", metavar="RESULTS_JSON",
                    help="repeat the experiment recorded in a results.json (ignores "
-                        "--runs/--epochs/--configs/--seed)")
+                        "--runs/--epochs/--configs/--base/--vary/--seed)")
     p.add_argument("--quiet", action="store_true", help="no per-run progress lines")
     return p
 
@@ -64,21 +81,49 @@ def _configs(args: argparse.Namespace):
     if args.rerun:
         old = report.load_results(args.rerun)
         return old.configs, old.n_runs, old.base_seed
+    if args.epochs is not None and not 1 <= args.epochs <= 100_000:
+        raise ExperimentError(f"--epochs must be in [1, 100000], got {args.epochs}")
+    if not 0 <= args.seed <= 2**40:
+        raise ExperimentError(f"--seed must be in [0, 2**40], got {args.seed}")
+    if args.base:
+        base = load_spec(args.base)
+        if args.epochs is not None:
+            base = dataclasses.replace(base, epochs=args.epochs)
+        return base_configs(base, parse_vary(args.vary)), args.runs, args.seed
+    if args.vary:
+        raise ExperimentError("--vary needs --base SPEC.json")
     keys = [k.strip() for k in args.configs.split(",") if k.strip()]
     if not keys:
         raise ExperimentError("no configuration chosen: pass --configs with at least one of "
                               + ",".join(CONFIG_KEYS))
-    if not 1 <= args.epochs <= 100_000:
-        raise ExperimentError(f"--epochs must be in [1, 100000], got {args.epochs}")
-    if not 0 <= args.seed <= 2**40:
-        raise ExperimentError(f"--seed must be in [0, 2**40], got {args.seed}")
-    return tuple(make_config(k, args.epochs) for k in dict.fromkeys(keys)), args.runs, args.seed
+    configs = tuple(make_config(k, args.epochs or 200) for k in dict.fromkeys(keys))
+    return configs, args.runs, args.seed
 
 
-def _write(out: Path, exp: ExperimentResult, png_writer: PngWriter | None) -> list[Path] | int:
+def parse_vary(items: Sequence[str]) -> dict[str, list]:
+    """``["loss=cross_entropy,mse", "optimizer.lr=0.1,0.03"]`` as ``{path: [values]}``; each
+    value is read as JSON when it parses (numbers, true/false), else as a string."""
+    vary: dict[str, list] = {}
+    for item in items:
+        path, sep, values = item.partition("=")
+        if not sep or not path.strip():
+            raise ExperimentError(f"--vary wants PATH=V1,V2, got {item!r}")
+        vary[path.strip()] = [_value(v.strip()) for v in values.split(",") if v.strip()]
+    return vary
+
+
+def _value(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _write(out: Path, exp: ExperimentResult, png_writer: PngWriter | None,
+           margins: dict[str, float] | None = None) -> list[Path] | int:
     """Write the outputs; the paths written, or exit code 1 after saying why not."""
     try:  # files first: a closed stdout (| head) must not lose them
-        written = report.write_outputs(out, exp)
+        written = report.write_outputs(out, exp, margins)
         if png_writer is not None:
             written += list(png_writer(out, exp))
     except OSError as exc:
@@ -94,9 +139,15 @@ def main(argv: Sequence[str] | None = None, *, png_writer: PngWriter | None = No
         if not args.out.strip():  # "" would write into whatever folder this runs in
             raise ExperimentError("--out must name a folder, got an empty string")
         configs, n_runs, base_seed = _configs(args)
+        for name in ("margin_loss", "margin_acc"):
+            if not 0 < getattr(args, name) < 1:
+                raise ExperimentError(f"--{name.replace('_', '-')} must be in (0, 1), got "
+                                      f"{getattr(args, name)}")
+        margins = {"loss": args.margin_loss, "acc": args.margin_acc}
         if not 1 <= n_runs <= MAX_RUNS:  # checked here too so nothing starts for bad N
             raise ExperimentError(f"--runs must be between 1 and {MAX_RUNS}, got {n_runs}")
-    except (_UsageError, ExperimentError, TwinError, SpecError, ValueError) as exc:
+    except (_UsageError, ExperimentError, TwinError, SpecError, ValueError,
+            StudioIOError) as exc:
         print(f"minidl-studio compare: error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
@@ -122,12 +173,13 @@ def main(argv: Sequence[str] | None = None, *, png_writer: PngWriter | None = No
         n = len(exc.result.results)
         print(f"minidl-studio compare: interrupted after {n} finished run(s); writing them, "
               "marked partial", file=sys.stderr)
-        code = _write(out, exc.result, None)  # no PNGs: a second Ctrl+C should not wait long
+        # No PNGs: a second Ctrl+C should not wait long.
+        code = _write(out, exc.result, None, margins)
         return 130 if isinstance(code, list) else code
-    written = _write(out, exp, png_writer)
+    written = _write(out, exp, png_writer, margins)
     if not isinstance(written, list):
         return written
-    print(report.markdown_table(exp), flush=True)
+    print(report.markdown_table(exp, margins), flush=True)
     print(f"Wall time {time.perf_counter() - start:.1f} s; wrote "
           + ", ".join(str(p) for p in written), file=sys.stderr)
     return 0

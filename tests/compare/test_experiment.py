@@ -118,8 +118,8 @@ def test_diverged_runs_are_flagged_not_averaged() -> None:
 def test_results_file_round_trips_and_reruns_identically(tmp_path) -> None:
     exp = run_experiment(_tiny(("ce-mom",), epochs=2), 2, base_seed=11, workers=1)
     paths = report.write_outputs(tmp_path, exp)
-    assert sorted(p.name for p in paths) == ["curves.csv", "results.json", "table.csv",
-                                             "table.md"]
+    assert sorted(p.name for p in paths) == ["curves.csv", "paired_diffs.csv", "results.json",
+                                             "table.csv", "table.md"]
     loaded = report.load_results(tmp_path / "results.json")
     assert loaded == exp
     again = run_experiment(loaded.configs, loaded.n_runs, base_seed=loaded.base_seed, workers=1)

@@ -7,14 +7,18 @@ Plain frozen data and the seed-grid configurations; :mod:`.experiment` runs them
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..spec import OptimizerSpec, RunSpec
+from ..spec import OptimizerSpec, RunSpec, SpecError
+from ..specpaths import with_values
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "MAX_WORKERS", "ExperimentConfig",
            "ExperimentError", "ExperimentInterrupted", "ExperimentResult", "RunResult",
-           "default_grid", "make_config", "seeded"]
+           "base_configs", "default_grid", "make_config", "seeded"]
 
 FRAMEWORKS = ("minidl", "torch.nn")
 MAX_RUNS = 1000
@@ -79,6 +83,51 @@ def make_config(key: str, epochs: int = 200, base: RunSpec | None = None) -> Exp
 def default_grid(epochs: int = 200) -> tuple[ExperimentConfig, ...]:
     """Seed A's grid: {CrossEntropy, MSE} × {SGD, SGD momentum 0.2}, lr 0.1."""
     return tuple(make_config(key, epochs) for key in CONFIG_KEYS)
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return {"cross_entropy": "ce"}.get(str(value), str(value))
+
+
+def base_configs(base: RunSpec, vary: Mapping[str, Sequence[Any]] | None = None
+                 ) -> tuple[ExperimentConfig, ...]:
+    """The configurations the user ticked: ``base`` with each combination of ``vary``.
+
+    Parameters
+    ----------
+    base : RunSpec
+        What the user is editing; every field not in ``vary`` is trained as it is.
+    vary : mapping of path to values, optional
+        E.g. ``{"loss": ["cross_entropy", "mse"], "optimizer.momentum": [0.0, 0.2]}`` (paths
+        of :func:`~studio.core.specpaths.set_path`); none: the base alone.
+
+    Raises
+    ------
+    ExperimentError
+        An empty value list, or a value the spec refuses (the message names the path).
+    """
+    vary = dict(vary or {})
+    for path, values in vary.items():
+        if not values:
+            raise ExperimentError(f"{path}: give at least one value to vary")
+    if not vary:
+        return (ExperimentConfig(base.name[:40] or "base", base),)
+    configs = []
+    for combo in itertools.product(*vary.values()):
+        label = "-".join(_short(v) for v in combo)[:40]
+        try:
+            spec = with_values(base, dict(zip(vary, combo, strict=True)))
+        except SpecError as exc:
+            raise ExperimentError(str(exc)) from None
+        configs.append(ExperimentConfig(label, dataclasses.replace(spec, name=label)))
+    if len({c.label for c in configs}) < len(configs):  # clipped labels: number them instead
+        configs = [ExperimentConfig(f"c{i + 1}", dataclasses.replace(c.spec, name=f"c{i + 1}"))
+                   for i, c in enumerate(configs)]
+    return tuple(configs)
 
 
 def seeded(spec: RunSpec, seed: int) -> RunSpec:

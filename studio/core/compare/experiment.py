@@ -3,17 +3,14 @@
 Each run of a seed is a controlled pair: the minidl :class:`~studio.core.session.Session` and
 its torch.nn twin (:class:`~studio.core.compare.twin.TorchSession`, autograd) see the same
 data, the same initial weights (copied from the minidl model built from that seed) and the
-same batch order. Runs are spread
-over processes (``spawn``, one torch thread each); results stream back as they finish and a
-cancelled experiment returns what finished, marked ``partial``.
+same batch order. Runs are spread over processes (:mod:`.pool`: ``spawn``, one torch
+thread each); results stream back as they finish and a cancelled experiment returns what
+finished, marked ``partial``.
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import multiprocessing
 import platform
-import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +37,7 @@ from .configs import (
     make_config,
     seeded,
 )
+from .pool import run_tasks
 from .twin import TorchSession, build_torch_twin
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "MAX_WORKERS", "ExperimentConfig",
@@ -98,20 +96,9 @@ def run_one(spec: RunSpec, framework: str, seed: int | None = None, *, label: st
                      train_time_s=last.elapsed_s, diverged=last.diverged, message=last.message)
 
 
-_WORKER_STOP = None  # the pool's shared stop event, set by the initializer in each process
-
-
-def _init_worker(stop) -> None:
-    global _WORKER_STOP
-    _WORKER_STOP = stop
-    # Ctrl+C reaches the whole process group: the parent alone handles it (sets ``stop``),
-    # so a worker ends its run quietly instead of dying with a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    torch.set_num_threads(1)  # one core per process: N processes use N cores, no oversubscription
-
-
-def _task(spec: RunSpec, framework: str, seed: int, label: str) -> RunResult | None:
-    return run_one(spec, framework, seed, label=label, stop=_WORKER_STOP)
+def _task(spec: RunSpec, framework: str, seed: int, label: str, *,
+          stop: threading.Event | None = None) -> RunResult | None:
+    return run_one(spec, framework, seed, label=label, stop=stop)
 
 
 OnResult = Callable[[RunResult, int, int], None]
@@ -155,8 +142,7 @@ def run_experiment(configs: Sequence[ExperimentConfig], n_runs: int, *, base_see
                 on_result(result, len(done), len(tasks))
 
     try:
-        cancelled = _run_local(tasks, cancel, collect) if workers == 1 else _run_pool(
-            tasks, workers, cancel, collect)
+        cancelled = run_tasks(_task, tasks, workers=workers, cancel=cancel, collect=collect)
         interrupted = False
     except KeyboardInterrupt:  # keep what finished: the caller can still write it
         cancelled = interrupted = True
@@ -169,44 +155,3 @@ def run_experiment(configs: Sequence[ExperimentConfig], n_runs: int, *, base_see
     if interrupted:
         raise ExperimentInterrupted(result)
     return result
-
-
-def _run_local(tasks, cancel, collect) -> bool:
-    for spec, fw, seed, label in tasks:
-        if cancel is not None and cancel.is_set():
-            return True
-        collect(run_one(spec, fw, seed, label=label, stop=cancel))
-    return cancel is not None and cancel.is_set()
-
-
-def _run_pool(tasks, workers, cancel, collect) -> bool:
-    ctx = multiprocessing.get_context("spawn")  # fork + torch threads can deadlock
-    stop = ctx.Event()
-    pending = list(reversed(tasks))
-    running: set[cf.Future] = set()
-    cancelled = False
-    with cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                                initargs=(stop,)) as pool:
-        try:
-            while pending or running:
-                if cancel is not None and cancel.is_set():
-                    cancelled = True
-                    stop.set()  # running runs return None at their next batch
-                    break
-                # A short queue per worker: cancel then only has little to throw away.
-                while pending and len(running) < 2 * workers:
-                    running.add(pool.submit(_task, *pending.pop()))
-                finished, running = cf.wait(running, timeout=0.05,
-                                            return_when=cf.FIRST_COMPLETED)
-                for future in finished:
-                    collect(future.result())
-        finally:
-            if cancelled or pending or running:
-                stop.set()
-                for future in running:
-                    future.cancel()
-    # The pool has shut down: runs that finished while we were cancelling still count.
-    for future in running:
-        if future.done() and not future.cancelled() and future.exception() is None:
-            collect(future.result())
-    return cancelled

@@ -22,26 +22,35 @@ import numpy as np
 from ..io import atomic_write_text
 from ..records import METRICS
 from . import stats
-from .experiment import FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
+from .analysis import Comparison, comparisons, paired_differences, paired_diffs_csv
+from .describe import setup_words
+from .experiment import CONFIG_KEYS, FRAMEWORKS, ExperimentConfig, ExperimentResult, RunResult
+from .paired import DEFAULT_MARGINS
 from .results import RESULTS_VERSION, load_results, results_from_dict, results_to_dict
 
 __all__ = ["METRICS", "RESULTS_VERSION", "Comparison", "TableRow", "bands", "comparisons",
-           "curves_csv", "load_results", "markdown_table", "results_from_dict",
-           "results_to_dict", "row_name", "table_csv", "table_rows", "write_outputs"]
+           "curves_csv", "load_results", "markdown_table", "paired_diffs_csv",
+           "paired_differences", "results_from_dict", "results_to_dict", "row_name",
+           "table_csv", "table_rows", "write_outputs"]
 
 _HEAD = {"train_loss": "loss train", "test_loss": "loss test", "train_acc": "accuracy train %",
          "test_acc": "accuracy test %"}
 NOTE = ("Losses are per-sample means over the whole set after the last epoch (Seed A's train "
         "column looks like a sum over its 10 batches). Mean (sample std, ddof=1) over runs; "
         "diverged runs are counted, not averaged. Time: median seconds per run (updates + the "
-        "per-epoch evaluation, identical for both), one torch thread per process. Verdict: "
-        "Welch's t-test minidl vs torch.nn, alpha 0.05 (table.csv adds the 95% bootstrap CI "
-        "of the mean difference). Run i of both frameworks shares seed, data, initial "
-        "weights and batch order, so the paired difference shows float32 rounding only.")
+        "per-epoch evaluation, identical for both), one torch thread per process. Run i of both "
+        "frameworks shares seed, data, initial weights and batch order, so the data are "
+        "PAIRED: every test works on the per-seed differences minidl - torch.nn of the final "
+        "metric (accuracy as a fraction). Equivalence: TOST (two one-sided paired t-tests, "
+        "p = the larger) against margins declared before the run, alpha 0.05. Difference: "
+        "Wilcoxon signed-rank, Holm-corrected over all configurations x metrics. CI: paired t "
+        "(table.csv adds the paired bootstrap CI; paired_diffs.csv has every difference).")
 
 
 def row_name(config: ExperimentConfig, framework: str) -> str:
     """Seed A's row name: ``"minidl"``, ``"torch.nn (mom)"``..."""
+    if config.label not in CONFIG_KEYS:  # configurations varied from a base spec
+        return f"{framework} [{config.label}]"
     if config.spec.optimizer.name == "adam":
         return f"{framework} (adam)"
     return f"{framework} (mom)" if config.momentum else framework
@@ -59,16 +68,6 @@ class TableRow:
     n_diverged: int
     metrics: dict[str, stats.Summary]
     time_median_s: float
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """minidl vs torch.nn for one configuration: a verdict per metric and the time ratio."""
-
-    config: str
-    verdicts: dict[str, stats.Verdict]
-    time_ratio: float
-    max_paired_diff: dict[str, float]  # max over seeds run by both of |minidl - torch.nn|
 
 
 def _ok(runs: Iterable[RunResult]) -> list[RunResult]:
@@ -94,22 +93,6 @@ def table_rows(exp: ExperimentResult) -> list[TableRow]:
     return rows
 
 
-def comparisons(exp: ExperimentResult) -> list[Comparison]:
-    """One :class:`Comparison` per configuration."""
-    out = []
-    for config in exp.configs:
-        a, b = (_ok(exp.runs(config.label, fw)) for fw in FRAMEWORKS)
-        verdicts = {m: stats.verdict([r.final(m) for r in a], [r.final(m) for r in b],
-                                     names=FRAMEWORKS) for m in METRICS}
-        ta, tb = (stats.median([r.train_time_s for r in runs]) for runs in (a, b))
-        by_seed = {r.seed: r for r in b}
-        pairs = [(r, by_seed[r.seed]) for r in a if r.seed in by_seed]
-        paired = {m: max((abs(x.final(m) - y.final(m)) for x, y in pairs), default=math.nan)
-                  for m in METRICS}
-        out.append(Comparison(config.label, verdicts, ta / tb if tb > 0 else math.nan, paired))
-    return out
-
-
 def _fmt(s: stats.Summary, metric: str) -> str:
     if s.n == 0:
         return "-"
@@ -133,18 +116,42 @@ def row_cells(row: TableRow) -> list[str]:
     return [row.name, *(_fmt(row.metrics[m], m) for m in METRICS), time_text, _runs_text(row)]
 
 
+def _num(x: float, spec: str = ".2g") -> str:
+    return "-" if math.isnan(x) else format(x, spec)
+
+
 def verdict_cells(comp: Comparison) -> list[str]:
     """A verdict row as text: config, each metric's verdict, max paired diffs, time ratio."""
     ratio = "-" if math.isnan(comp.time_ratio) else f"{comp.time_ratio:.2f}x"
-    paired = f"{comp.max_paired_diff['test_loss']:.2g} / {comp.max_paired_diff['test_acc']:.2g}"
+    paired = (f"{_num(comp.max_paired_diff['test_loss'])} / "
+              f"{_num(comp.max_paired_diff['test_acc'])}")
     return [comp.config, *(comp.verdicts[m].text for m in METRICS), paired, ratio]
 
 
-def markdown_table(exp: ExperimentResult) -> str:
-    """Seed A's tables (one per loss) plus time, and the verdict table, as Markdown."""
+def detail_cells(comp: Comparison, metric: str) -> list[str]:
+    """One metric of one configuration in numbers: n, mean diff [95% CI], max |diff|, the
+    TOST p against its margin, the Wilcoxon p raw and Holm-corrected."""
+    v = comp.verdicts[metric]
+    if v.identical:
+        return [comp.config, metric, str(v.n), "0 (identical)", "0", f"±{v.margin:g}",
+                "identical", "-", "-"]
+    diff = ("-" if v.n == 0 else
+            f"{v.mean_diff:.2g} [{_num(v.ci_low)}, {_num(v.ci_high)}]")
+    return [comp.config, metric, str(v.n), diff, _num(v.max_abs_diff), f"±{v.margin:g}",
+            _num(v.p_tost), _num(v.p_wilcoxon), _num(v.p_holm)]
+
+
+def markdown_table(exp: ExperimentResult, margins: dict[str, float] | None = None) -> str:
+    """Seed A's tables (one per loss) plus time, and the paired verdicts, as Markdown.
+
+    ``margins`` (default :data:`~studio.core.compare.paired.DEFAULT_MARGINS`) are the
+    equivalence margins declared before the run; the text says which were used.
+    """
+    margins = DEFAULT_MARGINS if margins is None else margins
     rows, lines = table_rows(exp), []
     if exp.partial:
         lines += ["**PARTIAL RESULTS** (cancelled before every run finished)", ""]
+    lines += [setup_words([c.spec for c in exp.configs]), ""]
     for loss in dict.fromkeys(r.loss for r in rows):
         name = "CrossEntropy" if loss == "cross_entropy" else "MSE"
         lines += [f"Table: {name} loss ({exp.n_runs} runs per row requested, seeds "
@@ -154,28 +161,39 @@ def markdown_table(exp: ExperimentResult) -> str:
         for row in (r for r in rows if r.loss == loss):
             lines.append("| " + " | ".join(row_cells(row)) + " |")
         lines.append("")
-    lines += ["Verdict: minidl vs torch.nn", "",
+    comps = comparisons(exp, margins=margins)
+    lines += [f"Verdict: minidl vs torch.nn, paired by seed (equivalence margins declared "
+              f"before the run: loss ±{margins['loss']:g}, accuracy ±{margins['acc']:g} as a "
+              "fraction)", "",
               "| Config | " + " | ".join(_HEAD[m].replace(" %", "") for m in METRICS)
               + " | max paired abs diff (test loss / test acc) | time minidl / torch.nn |",
               "|---" * 7 + "|"]
-    for comp in comparisons(exp):
+    for comp in comps:
         lines.append("| " + " | ".join(verdict_cells(comp)) + " |")
+    lines += ["", "Paired differences minidl - torch.nn (final epoch)", "",
+              "| Config | metric | pairs | mean diff [95% CI] | max abs diff | margin "
+              "| p TOST | p Wilcoxon | p Holm |", "|---" * 9 + "|"]
+    for comp in comps:
+        for m in METRICS:
+            lines.append("| " + " | ".join(detail_cells(comp, m)) + " |")
     lines += ["", NOTE, ""]
     return "\n".join(lines)
 
 
-def table_csv(exp: ExperimentResult) -> str:
-    """One CSV row per configuration × framework, with that configuration's verdicts."""
+def table_csv(exp: ExperimentResult, margins: dict[str, float] | None = None) -> str:
+    """One CSV row per configuration × framework, with that configuration's paired verdicts."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     head = ["config", "loss", "framework", "row", "runs_ok", "runs_diverged"]
     for m in METRICS:
         head += [f"{m}_mean", f"{m}_std"]
     head += ["time_median_s", "time_ratio_minidl_over_torch"]
-    head += [f"{m}_{k}" for m in METRICS
-             for k in ("p_welch", "diff_ci_low", "diff_ci_high", "max_paired_abs_diff")]
+    keys = ("pairs", "mean_diff", "diff_ci_low", "diff_ci_high", "boot_ci_low", "boot_ci_high",
+            "margin", "p_tost", "equivalent", "p_wilcoxon", "p_holm", "identical",
+            "max_paired_abs_diff")
+    head += [f"{m}_{k}" for m in METRICS for k in keys]
     writer.writerow(head + ["partial"])
-    comps = {c.config: c for c in comparisons(exp)}
+    comps = {c.config: c for c in comparisons(exp, margins=margins)}
     for row in table_rows(exp):
         comp = comps[row.config]
         values = [row.config, row.loss, row.framework, row.name, row.n_ok, row.n_diverged]
@@ -184,8 +202,9 @@ def table_csv(exp: ExperimentResult) -> str:
         values += [repr(row.time_median_s), repr(comp.time_ratio)]
         for m in METRICS:
             v = comp.verdicts[m]
-            values += [repr(v.p), repr(v.ci_low), repr(v.ci_high),
-                       repr(comp.max_paired_diff[m])]
+            values += [v.n, *map(repr, (v.mean_diff, v.ci_low, v.ci_high, v.boot_low,
+                                        v.boot_high, v.margin, v.p_tost)), v.equivalent,
+                       repr(v.p_wilcoxon), repr(v.p_holm), v.identical, repr(v.max_abs_diff)]
         writer.writerow(values + [exp.partial])
     return buf.getvalue()
 
@@ -218,12 +237,14 @@ def bands(exp: ExperimentResult, config: str, framework: str,
     return np.arange(1, data.shape[1] + 1, dtype=float), data.mean(0), std
 
 
-def write_outputs(out_dir: str | os.PathLike, exp: ExperimentResult) -> list[Path]:
-    """Write ``table.csv``, ``table.md``, ``curves.csv`` and ``results.json`` atomically."""
+def write_outputs(out_dir: str | os.PathLike, exp: ExperimentResult,
+                  margins: dict[str, float] | None = None) -> list[Path]:
+    """Write ``table.csv``, ``table.md``, ``curves.csv``, ``paired_diffs.csv`` and
+    ``results.json`` atomically."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = {"table.csv": table_csv(exp), "table.md": markdown_table(exp),
-             "curves.csv": curves_csv(exp),
+    files = {"table.csv": table_csv(exp, margins), "table.md": markdown_table(exp, margins),
+             "curves.csv": curves_csv(exp), "paired_diffs.csv": paired_diffs_csv(exp),
              "results.json": json.dumps(results_to_dict(exp), indent=1, allow_nan=False) + "\n"}
     for name, text in files.items():
         atomic_write_text(out / name, text)

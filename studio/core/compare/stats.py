@@ -1,19 +1,25 @@
-"""Small statistics for comparing two frameworks: mean, sample std, Welch's t-test, bootstrap.
+"""Statistics for comparing two frameworks: thin wrappers around :mod:`scipy.stats`.
 
-No scipy: the Student t distribution's CDF is computed through the regularised incomplete
-beta function (continued fraction, modified Lentz), which is accurate to ~1e-12 here.
+Run ``i`` of minidl and of torch.nn share seed, data, initial weights and batch order, so their
+results are *paired*: the tests here work on the per-seed differences ``a[i] - b[i]``
+(``ttest_rel``, ``wilcoxon``, ``bootstrap(..., paired=True)``), and equivalence is tested with
+TOST against a margin declared before the run. "No significant difference" is not evidence of
+equivalence; a TOST verdict is. Welch's unpaired test stays for setups whose seeds do not match.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats as sps
 
-__all__ = ["Summary", "Verdict", "WelchResult", "betainc", "bootstrap_ci", "mean", "median",
-           "std", "student_t_sf2", "summarize", "verdict", "welch_t_test"]
+__all__ = ["PairedTest", "Summary", "WelchResult", "holm", "mean", "median",
+           "paired_bootstrap_ci", "paired_t", "std", "summarize", "tost_paired",
+           "welch_t_test", "wilcoxon_p"]
 
 
 def mean(values: Sequence[float]) -> float:
@@ -50,61 +56,117 @@ def summarize(values: Sequence[float]) -> Summary:
     return Summary(len(values), mean(values), std(values), median(values))
 
 
-def _betacf(a: float, b: float, x: float) -> float:
-    # Continued fraction of the incomplete beta function (Numerical Recipes 6.4, Lentz).
-    tiny, eps = 1e-300, 1e-15
-    qab, qap, qam = a + b, a + 1.0, a - 1.0
-    c, d = 1.0, 1.0 - qab * x / qap
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    h = d
-    for m in range(1, 10_000):
-        m2 = 2 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        h *= d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = 1.0 / (d if abs(d) > tiny else tiny)
-        c = 1.0 + aa / c
-        c = c if abs(c) > tiny else tiny
-        delta = d * c
-        h *= delta
-        if abs(delta - 1.0) < eps:
-            break
-    return h
+def _pair(a: Sequence[float], b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if xa.shape != xb.shape or xa.ndim != 1:
+        raise ValueError(f"paired samples need equal 1-D shapes, got {xa.shape} and {xb.shape}")
+    return xa, xb
 
 
-def betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta function ``I_x(a, b)`` for ``a, b > 0``, ``0 <= x <= 1``."""
-    if not (a > 0 and b > 0):
-        raise ValueError(f"betainc needs a, b > 0, got a={a}, b={b}")
-    if not 0.0 <= x <= 1.0:
-        raise ValueError(f"betainc needs 0 <= x <= 1, got {x}")
-    if x in (0.0, 1.0):
-        return x
-    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
-                 + a * math.log(x) + b * math.log1p(-x))
-    # The fraction converges fast only for x < (a+1)/(a+b+2); use the symmetry otherwise.
-    if x < (a + 1.0) / (a + b + 2.0):
-        return math.exp(log_front) * _betacf(a, b, x) / a
-    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
+@dataclass(frozen=True)
+class PairedTest:
+    """``scipy.stats.ttest_rel(a, b)``: t, p and the CI of the mean paired difference."""
+
+    mean_diff: float
+    t: float
+    p: float
+    ci_low: float
+    ci_high: float
 
 
-def student_t_sf2(t: float, df: float) -> float:
-    """Two-sided tail ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of freedom."""
-    if math.isnan(t) or not df > 0:
+def paired_t(a: Sequence[float], b: Sequence[float], *, level: float = 0.95) -> PairedTest:
+    """Paired t-test of ``mean(a - b) = 0`` with its ``level`` CI; NaN fields for n < 2.
+
+    All differences equal (zero spread) is degenerate: the CI is that difference and ``p`` is
+    1 when it is 0, else 0 (scipy would divide by zero).
+    """
+    xa, xb = _pair(a, b)
+    d = xa - xb
+    if len(d) < 2:
+        return PairedTest(float(d.mean()) if len(d) else math.nan, *(math.nan,) * 4)
+    if np.all(d == d[0]):
+        zero = d[0] == 0.0
+        return PairedTest(float(d[0]), 0.0 if zero else math.copysign(math.inf, d[0]),
+                          1.0 if zero else 0.0, float(d[0]), float(d[0]))
+    res = sps.ttest_rel(xa, xb)
+    ci = res.confidence_interval(confidence_level=level)
+    return PairedTest(float(d.mean()), float(res.statistic), float(res.pvalue),
+                      float(ci.low), float(ci.high))
+
+
+def tost_paired(a: Sequence[float], b: Sequence[float], margin: float) -> float:
+    """TOST p-value for ``|mean(a - b)| < margin``: two one-sided paired t-tests, the larger p.
+
+    ``ttest_rel(a + margin, b, alternative="greater")`` rejects ``mean(a - b) <= -margin`` and
+    ``ttest_rel(a - margin, b, alternative="less")`` rejects ``mean(a - b) >= margin``;
+    equivalence is shown at level alpha when the returned p < alpha. NaN for n < 2.
+    """
+    if not margin > 0:
+        raise ValueError(f"the equivalence margin must be > 0, got {margin}")
+    xa, xb = _pair(a, b)
+    d = xa - xb
+    if len(d) < 2:
         return math.nan
-    if math.isinf(t):
-        return 0.0
-    return min(1.0, betainc(df / 2.0, 0.5, df / (df + t * t)))
+    if np.all(d == d[0]):  # no spread: the mean is known exactly
+        return 0.0 if abs(d[0]) < margin else 1.0
+    lower = sps.ttest_rel(xa + margin, xb, alternative="greater").pvalue
+    upper = sps.ttest_rel(xa - margin, xb, alternative="less").pvalue
+    return float(max(lower, upper))
+
+
+def wilcoxon_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided Wilcoxon signed-rank p of the paired differences (zero differences dropped).
+
+    NaN when fewer than one non-zero difference remains (nothing to rank).
+    """
+    xa, xb = _pair(a, b)
+    if not np.any(xa - xb):
+        return math.nan
+    with warnings.catch_warnings():
+        # Ties or zeros switch scipy to the normal approximation and it says so; that is the
+        # documented behaviour we accept, not a problem to report.
+        warnings.simplefilter("ignore", UserWarning)
+        return float(sps.wilcoxon(xa, xb).pvalue)
+
+
+def paired_bootstrap_ci(a: Sequence[float], b: Sequence[float], *, n_boot: int = 2000,
+                        level: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap CI of ``mean(a - b)``, resampling the pairs (seeded).
+
+    ``scipy.stats.bootstrap((a, b), ..., paired=True)``; the point itself when every
+    difference is equal (nothing to resample), NaN for n < 2.
+    """
+    xa, xb = _pair(a, b)
+    d = xa - xb
+    if len(d) < 2:
+        return (math.nan, math.nan)
+    if np.all(d == d[0]):
+        return (float(d[0]), float(d[0]))
+    res = sps.bootstrap((xa, xb), lambda x, y, axis: np.mean(x - y, axis=axis), paired=True,
+                        vectorized=True, n_resamples=n_boot, confidence_level=level,
+                        method="percentile", rng=np.random.default_rng(seed))
+    return (float(res.confidence_interval.low), float(res.confidence_interval.high))
+
+
+def holm(pvalues: Sequence[float]) -> list[float]:
+    """Holm's step-down adjusted p-values (family-wise error control), in the input order.
+
+    Sorted ascending, ``p_(j)`` becomes ``max_{k <= j} min(1, (m - k + 1) p_(k))``. NaN
+    entries are not part of the family and stay NaN.
+    """
+    ps = [float(p) for p in pvalues]
+    family = sorted((p, i) for i, p in enumerate(ps) if not math.isnan(p))
+    m, running = len(family), 0.0
+    out = [math.nan] * len(ps)
+    for k, (p, i) in enumerate(family):
+        running = max(running, min(1.0, (m - k) * p))
+        out[i] = running
+    return out
 
 
 @dataclass(frozen=True)
 class WelchResult:
-    """Welch's unequal-variance t-test of ``mean(a) - mean(b)``."""
+    """Welch's unequal-variance t-test of ``mean(a) - mean(b)`` (unpaired samples)."""
 
     t: float
     df: float
@@ -112,77 +174,17 @@ class WelchResult:
 
 
 def welch_t_test(a: Sequence[float], b: Sequence[float]) -> WelchResult:
-    """Welch's t-test; NaN fields when either sample has fewer than two values.
+    """``scipy.stats.ttest_ind(a, b, equal_var=False)``; NaN with fewer than 2 per group.
 
-    When both samples have zero variance the test is degenerate: ``p = 1`` if the means are
-    equal (identical data) and ``p = 0`` otherwise.
+    Zero variance in both groups is degenerate: ``p = 1`` for equal means, else ``0``.
     """
     na, nb = len(a), len(b)
     if na < 2 or nb < 2:
         return WelchResult(math.nan, math.nan, math.nan)
     va, vb = std(a) ** 2 / na, std(b) ** 2 / nb
-    diff = mean(a) - mean(b)
     if va + vb == 0.0:
+        diff = mean(a) - mean(b)
         return WelchResult(0.0 if diff == 0 else math.copysign(math.inf, diff), na + nb - 2.0,
                            1.0 if diff == 0 else 0.0)
-    t = diff / math.sqrt(va + vb)
-    df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
-    return WelchResult(t, df, student_t_sf2(t, df))
-
-
-def bootstrap_ci(a: Sequence[float], b: Sequence[float], *, n_boot: int = 2000,
-                 level: float = 0.95, seed: int = 0) -> tuple[float, float]:
-    """Percentile bootstrap CI of ``mean(a) - mean(b)`` (resampling each group, seeded)."""
-    if len(a) < 1 or len(b) < 1:
-        return (math.nan, math.nan)
-    rng = np.random.default_rng(seed)
-    xa, xb = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    ia = rng.integers(0, len(xa), size=(n_boot, len(xa)))
-    ib = rng.integers(0, len(xb), size=(n_boot, len(xb)))
-    diffs = xa[ia].mean(1) - xb[ib].mean(1)
-    tail = (1.0 - level) / 2.0
-    lo, hi = np.quantile(diffs, [tail, 1.0 - tail])
-    return (float(lo), float(hi))
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """The comparison of one metric between two groups.
-
-    Attributes
-    ----------
-    diff : float
-        ``mean(a) - mean(b)``.
-    p : float
-        Welch's two-sided p-value (NaN when not computable).
-    ci_low, ci_high : float
-        95 % bootstrap CI of ``diff``.
-    significant : bool
-        ``p < alpha``.
-    text : str
-        E.g. ``"no significant difference (p = 0.41)"``.
-    """
-
-    diff: float
-    p: float
-    ci_low: float
-    ci_high: float
-    significant: bool
-    text: str
-
-
-def verdict(a: Sequence[float], b: Sequence[float], *, names: tuple[str, str] = ("a", "b"),
-            alpha: float = 0.05, seed: int = 0) -> Verdict:
-    """Compare ``a`` and ``b`` with Welch's t-test and a bootstrap CI; say it in words."""
-    welch = welch_t_test(a, b)
-    lo, hi = bootstrap_ci(a, b, seed=seed)
-    diff = mean(a) - mean(b) if len(a) and len(b) else math.nan
-    if math.isnan(welch.p):
-        return Verdict(diff, welch.p, lo, hi, False, "too few runs to test (need 2 per group)")
-    significant = welch.p < alpha
-    if significant:
-        higher = names[0] if diff > 0 else names[1]
-        text = f"{higher} higher (p = {welch.p:.2g})"
-    else:
-        text = f"no significant difference (p = {welch.p:.2f})"
-    return Verdict(diff, welch.p, lo, hi, significant, text)
+    res = sps.ttest_ind(a, b, equal_var=False)
+    return WelchResult(float(res.statistic), float(res.df), float(res.pvalue))
