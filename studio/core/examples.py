@@ -126,7 +126,10 @@ def describe(spec: RunSpec) -> str:
         200 epochs; disk data 1000 train / 1000 test"``.
     """
     kinds = [layer.activation for layer in spec.layers]
-    activations = kinds[0] if len(set(kinds)) == 1 else "/".join(kinds)
+    if not kinds:
+        activations = "linear"  # no hidden layer: a linear classifier
+    else:
+        activations = kinds[0] if len(set(kinds)) == 1 else "/".join(kinds)
     opt = spec.optimizer
     optimizer = f"{opt.name} lr {opt.lr:g}"
     if opt.name == "sgd" and opt.momentum:
@@ -134,7 +137,9 @@ def describe(spec: RunSpec) -> str:
     sizes = "-".join(str(size) for size in spec.sizes)
     return (f"{sizes} {activations}, {spec.loss}, {optimizer}, "
             f"batch {spec.batch_size}, {spec.epochs} epochs; "
-            f"{spec.data.name} data {spec.data.n_train} train / {spec.data.n_test} test")
+            f"{spec.data.name} data {spec.data.n_train} train / {spec.data.n_test} test"
+            + ("" if spec.data.features == ("x", "y")
+               else f", features {','.join(spec.data.features)}"))
 
 
 def load_spec_or_example(arg: str | os.PathLike) -> RunSpec:
