@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 import torch
 
@@ -80,8 +81,20 @@ class Module:
             yield param
 
     def zero_grad(self) -> None:
-        """Set every parameter gradient to zero (in place)."""
-        for param in self.parameters():
+        """Set every parameter gradient to zero (in place).
+
+        Where this zeroes a whole packed gradient buffer, it marks it fresh: the next fused
+        backward writes the gradients instead of adding to zeros (same bits, fewer ops).
+        """
+        params = list(dict.fromkeys(self.parameters()))
+        pack = params[0]._packed.pack if params and params[0]._packed is not None else None
+        if (pack is not None and len(params) == pack.count
+                and all(p._packed is not None and p._packed.pack is pack
+                        and p.grad is p._packed.grad for p in params)):
+            pack.flat_grad.zero_()
+            pack.fresh = True
+            return
+        for param in params:
             param.grad.zero_()
 
     def train(self, mode: bool = True) -> Module:
@@ -218,6 +231,16 @@ class Sequential(Module):
         mods = list(self._modules.values())
         self._forwards = tuple(m.forward for m in mods)
         self._backwards = tuple(m.backward for m in reversed(mods))
+        self._plans: dict[bool, Any] = {}  # training mode -> minidl._fused.Plan
+        self._plan: Any = None             # the plan the last forward ran
+
+    def _new_plan(self) -> Any:
+        # Generated code binds parameter tensors, so it is remade whenever any Parameter was
+        # rebound (Parameter.generation moved) or the chain was edited (_rebuild).
+        from ._fused import plan_for  # late: _fused imports the layer modules, which import us
+        plan = self._plans[self.training] = plan_for(self, list(self._modules.values()),
+                                                     self.training)
+        return plan
 
     def _renumber(self, mods: list[Module]) -> None:
         for module in mods:
@@ -271,13 +294,28 @@ class Sequential(Module):
         return list(self._modules.values())[index]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply every module in order."""
+        """Apply every module in order (generated straight-line code for minidl's own layers)."""
+        plan = self._plans.get(self.training)
+        if plan is None or plan.generation != Parameter.generation:
+            plan = self._new_plan()
+        self._plan = plan
+        fused = plan.forward
+        if fused is not None:
+            return fused(x)
         for forward in self._forwards:
             x = forward(x)
         return x
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
         """Back-propagate through every module in reverse; return the input gradient."""
+        plan = self._plan
+        if plan is not None and plan.backward is not None:
+            if plan.generation != Parameter.generation:
+                # Some parameter was rebound since forward: same chain, fresh bindings.
+                saved, plan = plan.saved, self._new_plan()
+                plan.saved = saved
+                self._plan = plan
+            return plan.backward(grad_output)
         for backward in self._backwards:
             grad_output = backward(grad_output)
         return grad_output

@@ -112,6 +112,8 @@ class Optimizer:
         for chunk in self._chunks:
             if chunk.fast:
                 chunk.grad.zero_()
+                if chunk.pack is not None:
+                    chunk.pack.fresh = True  # the next fused backward writes, not adds
             else:
                 for p in chunk.params:
                     p.grad.zero_()
@@ -124,8 +126,10 @@ class Optimizer:
         for chunk in self._chunks:
             if chunk.fast:
                 grad = chunk.grad
-            elif chunk.packed:
-                grad = torch.cat([p.grad.reshape(-1) for p in chunk.params])
+            elif chunk.packed:  # some p.grad was replaced: gather the current ones
+                grad = torch.zeros_like(chunk.data)  # zeros between the aligned slots
+                for j, p in enumerate(chunk.params):
+                    chunk.view(j, grad).copy_(p.grad)
             else:
                 grad = chunk.params[0].grad
             self._update(chunk.data, grad, chunk.state, group)

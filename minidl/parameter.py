@@ -14,7 +14,27 @@ from typing import NamedTuple
 
 import torch
 
-__all__ = ["Packed", "Parameter", "pack_parameters"]
+__all__ = ["ALIGN", "Pack", "Packed", "Parameter", "pack_parameters"]
+
+#: Byte alignment of every parameter's slot in a packed buffer.
+ALIGN = 64
+
+
+class Pack:
+    """What the parameters packed together share: their buffers and the "fresh" flag.
+
+    ``fresh`` is true after an optimizer (or :meth:`minidl.Module.zero_grad`) zeroed the whole
+    gradient buffer and before the next fused backward wrote it: that backward may then write
+    each gradient with ``out=`` (as torch does after ``zero_grad()`` set them to ``None``)
+    instead of computing it aside and adding it. Both give the same bits; ``out=`` is cheaper.
+    """
+
+    __slots__ = ("count", "flat_data", "flat_grad", "fresh")
+
+    def __init__(self, flat_data: torch.Tensor, flat_grad: torch.Tensor, count: int) -> None:
+        self.flat_data, self.flat_grad = flat_data, flat_grad
+        self.count = count  # how many parameters share the buffers
+        self.fresh = False
 
 
 class Packed(NamedTuple):
@@ -24,7 +44,8 @@ class Packed(NamedTuple):
     grad: torch.Tensor       # the view assigned to ``Parameter.grad`` by the packing
     flat_data: torch.Tensor  # 1-D buffer shared by every parameter packed together
     flat_grad: torch.Tensor
-    offset: int              # first element of this parameter in both buffers
+    offset: int              # first element of this parameter in both buffers (aligned)
+    pack: Pack               # shared by every parameter packed together
 
 
 class Parameter:
@@ -99,17 +120,23 @@ def pack_parameters(params: Iterable[Parameter]) -> bool:
     first = unique[0].data
     if any(p.data.dtype != first.dtype or p.data.device != first.device for p in unique):
         return False
-    total = sum(p.data.numel() for p in unique)
-    flat_data = torch.empty(total, dtype=first.dtype, device=first.device)
-    flat_grad = torch.empty_like(flat_data)
-    offset = 0
+    # Every slot starts on a 64-byte boundary, as a tensor of its own would: MKL's gemm may
+    # round differently into a misaligned output, and gradients are written with out=.
+    step = max(1, ALIGN // first.element_size())
+    offsets, offset = [], 0
     for p in unique:
+        offsets.append(offset)
+        offset = -(-(offset + p.data.numel()) // step) * step
+    total = offsets[-1] + unique[-1].data.numel()
+    flat_data = torch.zeros(total, dtype=first.dtype, device=first.device)
+    flat_grad = torch.zeros_like(flat_data)  # zeros: the padding between slots stays zero
+    pack = Pack(flat_data, flat_grad, len(unique))
+    for p, offset in zip(unique, offsets, strict=True):
         n = p.data.numel()
         data_view = flat_data[offset:offset + n].view(p.data.shape)
         grad_view = flat_grad[offset:offset + n].view(p.data.shape)
         data_view.copy_(p.data)
         grad_view.copy_(p.grad)
         p.data, p.grad = data_view, grad_view
-        p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset)
-        offset += n
+        p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset, pack)
     return True
