@@ -24,8 +24,8 @@ class Chunk:
     tensors its ``data`` and ``grad`` must still be for that fast path.
     """
 
-    __slots__ = ("data", "expect", "fast", "grad", "index", "pack", "packed", "params", "spans",
-                 "state")
+    __slots__ = ("aux", "data", "expect", "fast", "grad", "index", "pack", "packed", "params",
+                 "spans", "state")
 
     def __init__(self, index: int, param: Parameter) -> None:
         packed = param._packed
@@ -34,6 +34,7 @@ class Chunk:
         self.params = [param]
         self.spans = [(0, param.data.numel())]
         self.state: dict[str, Any] = {}
+        self.aux: dict[Any, Any] = {}  # private cached tensors (never in a state dict)
         self.data, self.grad = param.data, None
         self.fast = False  # whether step() may use ``grad`` (set by Optimizer._verify)
         self.expect: tuple[tuple[Parameter, torch.Tensor, torch.Tensor | None], ...] = ()

@@ -129,7 +129,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
            "(in training mode)')",
            f"    {', '.join(saved)}, = saved"]
     for fresh in ((True, False) if pack is not None else (False,)):
-        body = _backward_body(mods, steps, fresh, ns)
+        body = _backward_body(mods, steps, fresh, ns, owner.input_grad)
         if pack is None:
             bwd += ["    " + line for line in body]
         elif fresh:
@@ -144,9 +144,10 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
 
 
 def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]], fresh: bool,
-                   ns: dict[str, Any]) -> list[str]:
+                   ns: dict[str, Any], input_grad: bool) -> list[str]:
     """Backward through ``steps`` in reverse; ``fresh``: gradients are written, not added."""
     lines: list[str] = []
+    first = next(i for kind, i, _, _ in steps if kind == "Linear")
     written: set[int] = set()  # a parameter used twice is written once, then added to
 
     def grad_into(p: Parameter, name: str, expr: str, out_expr: str) -> None:
@@ -160,11 +161,15 @@ def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]
         m = mods[i]
         if kind == "Linear":
             ns[f"gw{i}"] = m.weight.grad
-            grad_into(m.weight, f"gw{i}", f"mm(g.t(), {x})", f"mm(g.t(), {x}, out=gw{i})")
+            # g.mT is g.t() (same view, same gemm) for 2-D g, and a cheaper call
+            grad_into(m.weight, f"gw{i}", f"mm(g.mT, {x})", f"mm(g.mT, {x}, out=gw{i})")
             if m.bias is not None:
                 ns[f"gb{i}"] = m.bias.grad
                 ns[f"gb2{i}"] = m.bias.grad.view(1, -1)
                 grad_into(m.bias, f"gb{i}", "tsum(g, 0)", f"tsum(g, 0, True, out=gb2{i})")
+            if i == first and not input_grad:
+                lines.append("return None")  # nobody wants d loss / d input: skip g @ W
+                return lines
             lines.append(f"g = mm(g, w{i})")
         else:
             _, expr, needs = _ACTS[type(m)]
