@@ -4,7 +4,7 @@ The seed network (2→25→25→25→2) trains on the seed task (disk, 1000 poin
 momentum 0.2, on one thread. For every batch size × activation × loss, four steps alternate,
 several repetitions each (interleaved, so a change in machine load hits all alike): minidl in
 its default *exact* mode (bitwise equal to torch.nn), minidl in *fast* mode
-(``model.input_grad = False``, ``SGD(fused=True)``), torch.nn, and torch.nn with
+(``model.input_grad = False``, ``SGD(fused=True)``, ``zero_grad(set_to_none=True)``), torch.nn, and torch.nn with
 ``torch.optim.SGD(fused=True)``. A step is zero_grad, forward, loss, backward, optimizer step,
 taking the batch included; the tables give the median µs per step and ratios to torch.nn.
 
@@ -57,10 +57,12 @@ def make(variant: str, act: str, loss: str, x: torch.Tensor, t: torch.Tensor, ba
         opt = minidl.optim.SGD(model.parameters(), lr=0.1, momentum=0.2,
                                fused=variant == "fast")
 
+        fast = variant == "fast"
+
         def run(steps: int) -> None:
             for i in range(steps):
                 j = i % len(xs)
-                opt.zero_grad()
+                opt.zero_grad(fast)  # fast: set_to_none=True
                 crit(model(xs[j]), ts[j])
                 model.backward(crit.backward())
                 opt.step()

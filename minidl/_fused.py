@@ -85,6 +85,11 @@ def _pack_of(params: list[Parameter]) -> Pack | None:
 def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
     """Generate the plan for ``mods`` (the Sequential ``owner`` keeps it)."""
     plan = Plan(Parameter.generation, training)
+    for m in mods:  # whatever this chain was before, its buffers are not covered until shown
+        for p in m.parameters():
+            if p._packed is not None:
+                p._packed.pack.clear()
+                p._packed.pack.covered = False
     if not _fusable(mods):
         return plan
     ns = dict(_NAMESPACE, plan=plan, Parameter=Parameter)
@@ -124,6 +129,10 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
     params = [p for m in mods for p in m.parameters()]
     pack = _pack_of(params)
     ns["pack"] = pack
+    if pack is not None:
+        # Every parameter of the buffer is written by this backward: zero_grad() may leave
+        # the zeroing to it. (plan_for reset ``covered`` for every pack it saw, above.)
+        pack.covered = len(set(map(id, params))) == pack.count
     bwd = ["def backward(g):", "    saved = plan.saved", "    if saved is None:",
            "        raise RuntimeError('Sequential: backward called before forward "
            "(in training mode)')",
@@ -133,7 +142,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
         if pack is None:
             bwd += ["    " + line for line in body]
         elif fresh:
-            bwd += ["    if pack.fresh:", "        pack.fresh = False"]
+            bwd += ["    if pack.fresh:", "        pack.fresh = pack.stale = False"]
             bwd += ["        " + line for line in body]
         else:
             bwd += ["    " + line for line in body]

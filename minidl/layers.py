@@ -101,6 +101,10 @@ class Linear(Module):
         x = self._input
         if x is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
+        packed = self.weight._packed
+        if packed is not None:
+            packed.pack.clear()  # gradients left to a fused backward: zero them before adding
+            packed.pack.fresh = False
         self.weight.grad.add_(torch.mm(grad_output.t(), x))
         if self.bias is not None:
             self.bias.grad.add_(torch.sum(grad_output, 0))

@@ -90,8 +90,7 @@ class Module:
         if (pack is not None and len(params) == pack.count
                 and all(p._packed is not None and p._packed.pack is pack
                         and p.grad is p._packed.grad for p in params)):
-            pack.flat_grad.zero_()
-            pack.fresh = True
+            pack.zero_grad()
             return
         for param in params:
             param.grad.zero_()

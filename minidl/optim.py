@@ -106,15 +106,25 @@ class Optimizer:
             chunk.fast = fast
         self._seen = generation
 
-    def zero_grad(self) -> None:
-        """Set every gradient to zero, in place (one op per flat run)."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every gradient to zero, in place (one op per flat run).
+
+        Parameters
+        ----------
+        set_to_none : bool
+            minidl's gradients are never ``None``; with ``True`` (fast mode) they are instead
+            *undefined until the next backward*, as torch's are: where a model's generated
+            backward overwrites every gradient of a flat buffer, the zeroing pass is skipped
+            and the old values stay visible until that backward. ``step()`` right after still
+            sees zeros. Read gradients after ``backward``, never between.
+        """
         if self._seen != Parameter.generation:
             self._verify()
         for chunk in self._chunks:
-            if chunk.fast:
+            if chunk.pack is not None and chunk.fast:
+                chunk.pack.zero_grad(set_to_none)  # lazily: the next backward writes them
+            elif chunk.fast:
                 chunk.grad.zero_()
-                if chunk.pack is not None:
-                    chunk.pack.fresh = True  # the next fused backward writes, not adds
             else:
                 for p in chunk.params:
                     p.grad.zero_()
@@ -127,6 +137,8 @@ class Optimizer:
         for chunk in self._chunks:
             if chunk.fast:
                 grad = chunk.grad
+                if chunk.pack is not None and chunk.pack.stale:
+                    chunk.pack.clear()  # zero_grad() then step() with no backward between
             elif chunk.packed:  # some p.grad was replaced: gather the current ones
                 grad = torch.zeros_like(chunk.data)  # zeros between the aligned slots
                 for j, p in enumerate(chunk.params):

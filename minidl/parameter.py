@@ -21,20 +21,36 @@ ALIGN = 64
 
 
 class Pack:
-    """What the parameters packed together share: their buffers and the "fresh" flag.
+    """What the parameters packed together share: their buffers and two gradient flags.
 
-    ``fresh`` is true after an optimizer (or :meth:`minidl.Module.zero_grad`) zeroed the whole
-    gradient buffer and before the next fused backward wrote it: that backward may then write
-    each gradient with ``out=`` (as torch does after ``zero_grad()`` set them to ``None``)
-    instead of computing it aside and adding it. Both give the same bits; ``out=`` is cheaper.
+    ``fresh``: an optimizer (or :meth:`minidl.Module.zero_grad`) cleared the whole gradient
+    buffer and no backward has written it since. The fused backward of a
+    :class:`~minidl.Sequential` then writes each gradient with ``out=`` (as autograd fills a
+    ``.grad`` that ``zero_grad()`` set to ``None``) instead of computing it aside and adding.
+    ``stale``: the clearing was left to that backward (``zero_grad(set_to_none=True)``), because
+    the plan covering every parameter here (``covered``) overwrites all of them; the memory
+    still holds the last gradients until then. Anything else about to read or add to it calls :meth:`clear` first.
     """
 
-    __slots__ = ("count", "flat_data", "flat_grad", "fresh")
+    __slots__ = ("count", "covered", "flat_data", "flat_grad", "fresh", "stale")
 
     def __init__(self, flat_data: torch.Tensor, flat_grad: torch.Tensor, count: int) -> None:
         self.flat_data, self.flat_grad = flat_data, flat_grad
         self.count = count  # how many parameters share the buffers
-        self.fresh = False
+        self.fresh = self.stale = self.covered = False
+
+    def zero_grad(self, lazy: bool = False) -> None:
+        """Mark the gradients cleared; zero the memory now unless ``lazy`` and covered."""
+        stale = lazy and self.covered
+        if not stale:
+            self.flat_grad.zero_()
+        self.fresh, self.stale = True, stale
+
+    def clear(self) -> None:
+        """Zero a stale buffer now (before a reader or an accumulating writer uses it)."""
+        if self.stale:
+            self.flat_grad.zero_()
+            self.stale = False
 
 
 class Packed(NamedTuple):
