@@ -27,9 +27,10 @@ class Pack:
     buffer and no backward has written it since. The fused backward of a
     :class:`~minidl.Sequential` then writes each gradient with ``out=`` (as autograd fills a
     ``.grad`` that ``zero_grad()`` set to ``None``) instead of computing it aside and adding.
-    ``stale``: the clearing was left to that backward (``zero_grad(set_to_none=True)``), because
-    the plan covering every parameter here (``covered``) overwrites all of them; the memory
-    still holds the last gradients until then. Anything else about to read or add to it calls :meth:`clear` first.
+    ``stale``: the clearing was left to that backward (``zero_grad(set_to_none=True)``),
+    because the plan covering every parameter here (``covered``) overwrites all of them; the
+    memory still holds the last gradients until then. Anything else about to read or add to
+    it calls :meth:`clear` first.
     """
 
     __slots__ = ("count", "covered", "flat_data", "flat_grad", "fresh", "stale")

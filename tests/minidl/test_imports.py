@@ -51,8 +51,8 @@ def test_attribute_access_to_forbidden_namespaces_is_also_absent() -> None:
 
 
 def test_the_scanner_sees_a_forbidden_import() -> None:
-    samples = ["import torch.nn as nn", "from torch import optim", "from torch.autograd import grad",
-               "def f():\n    import torch.nn.functional as F\n"]
+    samples = ["import torch.nn as nn", "from torch import optim",
+               "from torch.autograd import grad", "def f():\n    import torch.nn.functional as F\n"]
     for text in samples:
         assert any(_forbidden(n) for n in _imported_modules(ast.parse(text))), text
     assert not any(_forbidden(n) for n in _imported_modules(ast.parse("import torch")))
