@@ -6,7 +6,8 @@ several repetitions each (interleaved, so a change in machine load hits all alik
 its default *exact* mode (bitwise equal to torch.nn), minidl in *fast* mode
 (``model.input_grad = False``, ``SGD(fused=True)``, ``zero_grad(set_to_none=True)``),
 torch.nn, and torch.nn with ``torch.optim.SGD(fused=True)``. A step is zero_grad, forward,
-loss, backward, optimizer step, taking the batch included; the tables give the median µs per step and ratios to torch.nn.
+loss, backward, optimizer step, taking the batch included; the tables give the median µs
+per step and ratios to torch.nn.
 
 The *call floor* is the cost of the cheapest ATen call (an in-place ``zero_`` on a 10-element
 tensor, timed with ``torch.utils.benchmark.Timer`` inside every repetition); "× floor" is a
