@@ -60,6 +60,13 @@ class Sequential(Module):
         self._input_grad = bool(value)
         self._plans, self._plan = {}, None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Generated code is bound to this model's tensors and cannot be pickled: a copy
+        # (copy.deepcopy, pickle) generates its own on its first forward.
+        state = self.__dict__.copy()
+        state["_plans"], state["_plan"] = {}, None
+        return state
+
     def _new_plan(self) -> Any:
         # Generated code binds parameter tensors, so it is remade whenever any Parameter was
         # rebound (Parameter.generation moved) or the chain was edited (_rebuild).

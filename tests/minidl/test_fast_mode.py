@@ -94,3 +94,23 @@ def test_set_to_none_then_step_without_backward_sees_zero_gradients(user_module:
     # and a plain zero_grad() always leaves visible zeros
     opts[0].zero_grad()
     assert all(bool(p.grad.eq(0).all()) for p in lazy.parameters())
+
+
+def test_a_copied_model_generates_its_own_code() -> None:
+    import copy
+
+    model, _ = make_pair("relu", SIZES, True, F64, seed=0)
+    x, t = data(20, SIZES, "ce", F64, seed=1)
+    crit = minidl.CrossEntropyLoss()
+    crit(model(x), t)  # generate the code once
+    for twin in (copy.deepcopy(model),):
+        opt = minidl.optim.SGD(twin.parameters(), lr=0.5)
+        before = [p.data.clone() for p in model.parameters()]
+        opt.zero_grad()
+        crit(twin(x), t)
+        twin.backward(crit.backward())
+        opt.step()
+        assert all(torch.equal(b, p.data) for b, p in zip(before, model.parameters(),
+                                                         strict=True))  # original untouched
+        assert any(not torch.equal(b, p.data) for b, p in zip(before, twin.parameters(),
+                                                             strict=True))
