@@ -43,6 +43,17 @@ _NAMESPACE: dict[str, Any] = {
     "leaky_relu_backward": _ops.leaky_relu_backward,
 }
 
+# Activations whose backward needs only their output: after a Linear they run in place on
+# the Linear's output buffer, and their backward writes into a reused gradient buffer.
+_IN_PLACE: dict[type, tuple[str, str]] = {
+    ReLU: ("relu_", "threshold_backward_out({g}, {y}, 0, grad_input={g})"),
+    Tanh: ("tanh_", "tanh_backward_out({g}, {y}, grad_input={g})"),
+    Sigmoid: ("sigmoid_", "sigmoid_backward_out({g}, {y}, grad_input={g})"),
+}
+_NAMESPACE.update(threshold_backward_out=_ops.threshold_backward_out,
+                  tanh_backward_out=_ops.tanh_backward_out,
+                  sigmoid_backward_out=_ops.sigmoid_backward_out)
+
 
 class Plan:
     """Generated ``forward``/``backward`` for one chain, valid for one ``Parameter.generation``.
@@ -51,13 +62,15 @@ class Plan:
     children). ``saved`` holds what the last training forward kept for backward.
     """
 
-    __slots__ = ("backward", "forward", "generation", "saved", "training")
+    __slots__ = ("backward", "bufs", "forward", "generation", "saved", "training")
 
     def __init__(self, generation: int, training: bool) -> None:
         self.generation, self.training = generation, training
         self.forward: Callable[[torch.Tensor], torch.Tensor] | None = None
         self.backward: Callable[[torch.Tensor], torch.Tensor] | None = None
         self.saved: tuple[torch.Tensor, ...] | None = None
+        # batch size -> reused hidden buffers (activation, its gradient, the gradient's .mT)
+        self.bufs: dict[int, tuple[torch.Tensor, ...]] = {}
 
 
 def _fusable(mods: Sequence[Module]) -> bool:
@@ -99,20 +112,48 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
     fwd += [f"    if x.dim() != 2 or x.shape[1] != {first.in_features}:", "        check(x)"]
     saved: list[str] = []
     steps: list[tuple[str, int, str, str]] = []  # (kind, index, input var, output var)
+    # Hidden Linear -> in-place activation pairs get reused buffers: no allocation, and the
+    # transposed views the weight gradients need are made once, not per step (same kernels,
+    # same bits). The model's output is always a fresh tensor: callers keep it.
+    pairs = {i: k for k, i in enumerate(
+        i for i in range(len(mods) - 2)
+        if type(mods[i]) is Linear and type(mods[i + 1]) in _IN_PLACE
+        and type(mods[i + 2]) is Linear)}  # whose input gradient lands in the buffer
+    widths = [(mods[i].out_features, mods[i].weight.data) for i in pairs]
+
+    def new_bufs(n: int) -> tuple[torch.Tensor, ...]:
+        if len(plan.bufs) > 8:  # many batch sizes: keep memory bounded
+            plan.bufs.clear()
+        made: list[torch.Tensor] = []
+        for width, like in widths:
+            a, g = (like.new_empty((n, width)) for _ in range(2))
+            made += [a, g, g.mT]
+        plan.bufs[n] = tuple(made)
+        return plan.bufs[n]
+
+    ns["new_bufs"] = new_bufs
+    names = [f"{v}{k}" for k in range(len(pairs)) for v in ("A", "G", "GT")]
+    if pairs:
+        fwd += ["    bufs = plan.bufs.get(x.shape[0])", "    if bufs is None:",
+                "        bufs = new_bufs(x.shape[0])", f"    {', '.join(names)}, = bufs"]
     cur = "x"
     for i, m in enumerate(mods):
         kind = type(m)
         out = f"h{i}"
         if kind is Linear:
             ns[f"w{i}"], ns[f"wt{i}"] = m.weight.data, m.weight.data.t()
+            into = f", out=A{pairs[i]}" if i in pairs else ""
             if m.bias is not None:
                 ns[f"b{i}"] = m.bias.data
-                fwd.append(f"    {out} = addmm(b{i}, {cur}, wt{i})")
+                fwd.append(f"    {out} = addmm(b{i}, {cur}, wt{i}{into})")
             else:
-                fwd.append(f"    {out} = mm({cur}, wt{i})")
+                fwd.append(f"    {out} = mm({cur}, wt{i}{into})")
             saved.append(cur)
         elif kind is Identity:
             continue
+        elif i - 1 in pairs:
+            fwd.append(f"    {out} = {cur}.{_IN_PLACE[kind][0]}()")
+            saved.append(out)
         else:
             expr, _, needs = _ACTS[kind]
             slope = getattr(m, "negative_slope", None)
@@ -120,6 +161,8 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
             saved.append(out if needs == "y" else cur)
         steps.append((kind.__name__, i, cur, out))
         cur = out
+    if pairs:
+        saved.append("bufs")
     saved = list(dict.fromkeys(saved))
     if training:
         fwd.append(f"    plan.saved = ({', '.join(saved)},)")
@@ -137,8 +180,10 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
            "        raise RuntimeError('Sequential: backward called before forward "
            "(in training mode)')",
            f"    {', '.join(saved)}, = saved"]
+    if pairs:
+        bwd.append(f"    {', '.join(names)}, = bufs")
     for fresh in ((True, False) if pack is not None else (False,)):
-        body = _backward_body(mods, steps, fresh, ns, owner.input_grad)
+        body = _backward_body(mods, steps, fresh, ns, owner.input_grad, pairs)
         if pack is None:
             bwd += ["    " + line for line in body]
         elif fresh:
@@ -153,7 +198,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
 
 
 def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]], fresh: bool,
-                   ns: dict[str, Any], input_grad: bool) -> list[str]:
+                   ns: dict[str, Any], input_grad: bool, pairs: dict[int, int]) -> list[str]:
     """Backward through ``steps`` in reverse; ``fresh``: gradients are written, not added."""
     lines: list[str] = []
     first = next(i for kind, i, _, _ in steps if kind == "Linear")
@@ -170,8 +215,10 @@ def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]
         m = mods[i]
         if kind == "Linear":
             ns[f"gw{i}"] = m.weight.grad
-            # g.mT is g.t() (same view, same gemm) for 2-D g, and a cheaper call
-            grad_into(m.weight, f"gw{i}", f"mm(g.mT, {x})", f"mm(g.mT, {x}, out=gw{i})")
+            # g.mT is g.t() (same view, same gemm) for 2-D g, and a cheaper call; a buffered
+            # gradient has its transposed view made once
+            gt = f"GT{pairs[i]}" if i in pairs else "g.mT"
+            grad_into(m.weight, f"gw{i}", f"mm({gt}, {x})", f"mm({gt}, {x}, out=gw{i})")
             if m.bias is not None:
                 ns[f"gb{i}"] = m.bias.grad
                 ns[f"gb2{i}"] = m.bias.grad.view(1, -1)
@@ -179,7 +226,11 @@ def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]
             if i == first and not input_grad:
                 lines.append("return None")  # nobody wants d loss / d input: skip g @ W
                 return lines
-            lines.append(f"g = mm(g, w{i})")
+            feeds = next((k for j, k in pairs.items() if f"h{j + 1}" == x), None)
+            lines.append(f"g = mm(g, w{i}, out=G{feeds})" if feeds is not None
+                         else f"g = mm(g, w{i})")
+        elif i - 1 in pairs:
+            lines.append("g = " + _IN_PLACE[type(m)][1].format(g="g", y=y))
         else:
             _, expr, needs = _ACTS[type(m)]
             slope = getattr(m, "negative_slope", None)

@@ -38,6 +38,15 @@ nll_loss_forward = _aten("nll_loss_forward")
 nll_loss_backward = _aten("nll_loss_backward")
 #: ``mse_loss_backward(grad, output, target, reduction)``.
 mse_loss_backward = _aten("mse_loss_backward")
+def _aten_out(name: str) -> Any:
+    overload = getattr(torch.ops.aten, name).grad_input
+    return getattr(overload, "_op", overload)
+
+
+#: The same three kernels writing into ``grad_input=`` (a buffer the caller reuses).
+threshold_backward_out = _aten_out("threshold_backward")
+tanh_backward_out = _aten_out("tanh_backward")
+sigmoid_backward_out = _aten_out("sigmoid_backward")
 leaky_relu = torch._C._nn.leaky_relu
 mse_loss = torch._C._nn.mse_loss
 

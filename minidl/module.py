@@ -66,13 +66,27 @@ class Module:
         return self.forward(x)
 
     # -- parameters -----------------------------------------------------------------------
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` pairs with torch.nn's dotted names (``"0.weight"``)."""
+    def named_parameters(self, prefix: str = "", remove_duplicate: bool = True
+                         ) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs with torch.nn's dotted names (``"0.weight"``).
+
+        A parameter reached twice (a module used twice: tied weights) is yielded once, under
+        its first name, as torch does; ``remove_duplicate=False`` yields every name.
+        """
+        seen: set[int] | None = set() if remove_duplicate else None
+        for name, param in self._named_parameters(prefix):
+            if seen is not None:
+                if id(param) in seen:
+                    continue
+                seen.add(id(param))
+            yield name, param
+
+    def _named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
         for name, param in self._parameters.items():
             if param is not None:
                 yield prefix + name, param
         for child_name, child in self._modules.items():
-            yield from child.named_parameters(prefix + child_name + ".")
+            yield from child._named_parameters(prefix + child_name + ".")
 
     def parameters(self) -> Iterator[Parameter]:
         """Yield every parameter of this module and its children."""
@@ -141,7 +155,8 @@ class Module:
     # -- state ----------------------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, torch.Tensor]:
         """Return the parameters by name, sharing storage, in torch.nn's key layout."""
-        return OrderedDict((name, p.data) for name, p in self.named_parameters())
+        return OrderedDict((name, p.data) for name, p in self.named_parameters(
+            remove_duplicate=False))  # torch's state_dict keeps every name of a tied tensor
 
     def load_state_dict(self, state_dict: Mapping[str, torch.Tensor],
                         strict: bool = True) -> tuple[list[str], list[str]]:
@@ -158,7 +173,7 @@ class Module:
         -------
         (missing_keys, unexpected_keys)
         """
-        own = dict(self.named_parameters())
+        own = dict(self.named_parameters(remove_duplicate=False))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []

@@ -3,6 +3,7 @@ which stays bitwise equal to torch.nn (and the generated path is used only witho
 
 from __future__ import annotations
 
+import pytest
 import torch
 from _twins import ACTS, Wrapped
 from hypothesis import given, settings
@@ -55,5 +56,63 @@ def test_user_modules_anywhere_fall_back_bitwise(widths: list[int], acts: list[s
         assert torch.equal(loss, tloss.detach())
     fused = model._plan.forward is not None
     assert fused == (not any(isinstance(m, Wrapped) for m in model))
+    for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
+        assert torch.equal(p.data, tp.detach())
+
+
+CHAINS = {
+    "relu_tanh": ["L", "relu", "tanh", "L"],
+    "relu_identity": ["L", "relu", "identity", "L", "sigmoid"],
+    "leaky_sigmoid": ["L", "leaky", "L", "sigmoid", "L", "relu"],
+    "activation_first": ["tanh", "L", "relu", "L"],
+    "tied": ["L", "relu", "L*", "relu", "L*", "tanh", "L"],
+}
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("chain", list(CHAINS))
+def test_unusual_chains_on_the_generated_path_are_bitwise(chain: str,
+                                                          dtype: torch.dtype) -> None:
+    """Consecutive activations, Identity, activations first or last, a Linear used twice."""
+    ours: list[minidl.Module] = []
+    theirs: list[torch.nn.Module] = []
+    tied: tuple[minidl.Linear, torch.nn.Linear] | None = None
+    for item in CHAINS[chain]:
+        if item.startswith("L"):
+            if item == "L*" and tied is not None:
+                ours.append(tied[0])
+                theirs.append(tied[1])
+                continue
+            ours.append(minidl.Linear(4, 4, dtype=dtype))
+            theirs.append(torch.nn.Linear(4, 4, dtype=dtype))
+            if item == "L*":
+                tied = (ours[-1], theirs[-1])
+        else:
+            ours.append(ACTS[item][0]())
+            theirs.append(ACTS[item][1]())
+    model, twin = minidl.Sequential(*ours), torch.nn.Sequential(*theirs)
+    gen = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
+            p.data.copy_(torch.randn(p.data.shape, generator=gen, dtype=dtype) * 0.5)
+            tp.copy_(p.data)
+    opt = minidl.optim.SGD(model.parameters(), lr=0.05, momentum=0.3)
+    topt = torch.optim.SGD(twin.parameters(), lr=0.05, momentum=0.3)
+    for step in range(20):
+        x = torch.randn(3 + step % 4, 4, generator=gen, dtype=dtype)  # batch sizes change
+        t = torch.randn(x.shape[0], 4, generator=gen, dtype=dtype)
+        opt.zero_grad(set_to_none=step % 2 == 1)
+        crit = minidl.MSELoss()
+        loss = crit(model(x), t)
+        grad_in = model.backward(crit.backward())
+        opt.step()
+        topt.zero_grad()
+        xt = x.clone().requires_grad_(True)
+        tloss = torch.nn.functional.mse_loss(twin(xt), t)
+        tloss.backward()
+        topt.step()
+        assert torch.equal(loss, tloss.detach())
+        assert torch.equal(grad_in, xt.grad)
+    assert model._plan.forward is not None  # these chains do use generated code
     for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
         assert torch.equal(p.data, tp.detach())
