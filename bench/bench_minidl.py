@@ -178,9 +178,11 @@ def main() -> None:
     print()
     wrows = []
     for width in (25, 128, 512, 1024, 2048):
-        steps = max(10, (60 if args.quick else 200) * 128 // max(width, 128))
+        # Short slices, many repetitions: at large widths a step takes ~0.1 s, and load
+        # changes on that scale would otherwise hit one variant's whole slice.
+        steps = max(2, (20 if args.quick else 60) * 128 // max(width, 128))
         runs = {v: make(v, "relu", "ce", x, y, 100, width) for v in VARIANTS}
-        us, _ = measure(runs, steps, reps, floor)
+        us, _ = measure(runs, steps, reps * 3, floor)
         wrows.append([str(width), f"{us['exact']:.1f}", f"{us['fast']:.1f}", f"{us['torch']:.1f}",
                       f"{us['torch_fused']:.1f}", f"{us['exact'] / us['torch']:.3f}",
                       f"{us['fast'] / us['torch']:.3f}"])
