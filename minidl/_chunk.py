@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from .parameter import Parameter
+from .parameter import ALIGN, Parameter
 
 __all__ = ["Chunk"]
 
@@ -24,7 +24,8 @@ class Chunk:
     tensors its ``data`` and ``grad`` must still be for that fast path.
     """
 
-    __slots__ = ("data", "expect", "fast", "grad", "index", "packed", "params", "spans", "state")
+    __slots__ = ("aux", "data", "expect", "fast", "grad", "index", "pack", "packed", "params",
+                 "spans", "state")
 
     def __init__(self, index: int, param: Parameter) -> None:
         packed = param._packed
@@ -33,20 +34,26 @@ class Chunk:
         self.params = [param]
         self.spans = [(0, param.data.numel())]
         self.state: dict[str, Any] = {}
+        self.aux: dict[Any, Any] = {}  # private cached tensors (never in a state dict)
         self.data, self.grad = param.data, None
         self.fast = False  # whether step() may use ``grad`` (set by Optimizer._verify)
         self.expect: tuple[tuple[Parameter, torch.Tensor, torch.Tensor | None], ...] = ()
+        # The buffer's Pack when this run is all of it: zero_grad() then marks it fresh.
+        self.pack: Any = None
 
     def extend(self, param: Parameter) -> bool:
         """Take ``param`` into this run if it is packed right after the run's end."""
         packed, first = param._packed, self.params[0]._packed
         if (not self.packed or packed is None or packed.data is not param.data
-                or packed.flat_data is not first.flat_data
-                or packed.offset != first.offset + self.spans[-1][1]):
+                or packed.flat_data is not first.flat_data):
             return False
-        end = self.spans[-1][1]
+        # The next slot: right after the run's end, rounded up to the slots' alignment.
+        step = max(1, ALIGN // packed.flat_data.element_size())
+        start = -(-(first.offset + self.spans[-1][1]) // step) * step - first.offset
+        if packed.offset != first.offset + start:
+            return False
         self.params.append(param)
-        self.spans.append((end, end + param.data.numel()))
+        self.spans.append((start, start + param.data.numel()))
         return True
 
     def finish(self) -> None:
@@ -55,6 +62,8 @@ class Chunk:
             self.data = first.flat_data[first.offset:first.offset + end]
             self.grad = first.flat_grad[first.offset:first.offset + end]
             self.expect = tuple((p, p._packed.data, p._packed.grad) for p in self.params)
+            if first.offset == 0 and end == first.flat_data.numel():
+                self.pack = first.pack
         else:
             self.expect = ((self.params[0], self.data, None),)
 

@@ -1,83 +1,76 @@
 """Element-wise activations with hand-written derivatives.
 
-Each forward computes, when training, the local derivative ``d = f'(x)`` that backward needs,
-so backward is a single multiply ``grad_output * d``. In eval mode nothing is cached.
+Each backward calls the ATen kernel torch's autograd calls for that activation
+(``threshold_backward``, ``tanh_backward``, ``sigmoid_backward``, ``leaky_relu_backward``),
+on what the forward kept (the output, or the input for LeakyReLU), so the gradients are
+torch.nn's to the bit. In eval mode nothing is kept.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 
+from . import _ops
 from .module import Module
 
 __all__ = ["Identity", "LeakyReLU", "ReLU", "Sigmoid", "Tanh"]
 
 
 class _Activation(Module):
-    """Shared backward: ``grad_input = grad_output * f'(x)``."""
+    """Shared forward/backward: ``y = f(x)``; ``grad_input = _backward(grad_output, y)``."""
+
+    _f: Callable[[torch.Tensor], torch.Tensor]
+    _backward: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
     def __init__(self) -> None:
         super().__init__()
-        self._deriv: torch.Tensor | None = None
+        self._saved: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Apply the activation element-wise."""
+        if x.requires_grad:  # a caller's autograd tensor must not pull us into a graph
+            x = x.detach()
+        y = type(self)._f(x)
+        # In eval mode the cache is dropped so a later backward fails loudly, not stale.
+        self._saved = y if self.training else None
+        return y
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        """Return ``grad_output * f'(x)`` for the ``x`` of the last training forward."""
-        deriv = self._deriv
-        if deriv is None:
+        """Return d loss / d input for the last training forward."""
+        saved = self._saved
+        if saved is None:
             raise RuntimeError(f"{self!r}: backward called before forward (in training mode)")
-        return grad_output * deriv
+        return type(self)._backward(grad_output, saved)
+
+
+def _relu_backward(grad: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    return _ops.threshold_backward(grad, y, 0)
 
 
 class ReLU(_Activation):
     """``max(x, 0)``; derivative 1 where x > 0, else 0 (0 at x = 0, as torch)."""
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply ReLU element-wise."""
-        if x.requires_grad:  # a caller's autograd tensor must not pull us into a graph
-            x = x.detach()
-        y = torch.relu(x)
-        # sign(relu(x)) is exactly the 0/1 mask in one op, already in x's dtype. In eval mode
-        # the cache is dropped so a later backward fails loudly instead of using stale values.
-        self._deriv = torch.sign(y) if self.training else None
-        return y
+    _f = torch.relu
+    _backward = _relu_backward
 
 
 class Tanh(_Activation):
     """``tanh(x)``; derivative ``1 - tanh(x)²``."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._one: torch.Tensor | None = None
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply tanh element-wise."""
-        if x.requires_grad:
-            x = x.detach()
-        y = torch.tanh(x)
-        if not self.training:
-            self._deriv = None
-            return y
-        one = self._one
-        if one is None or one.dtype is not y.dtype or one.device != y.device:
-            one = self._one = y.new_ones(())
-        self._deriv = torch.addcmul(one, y, y, value=-1.0)  # 1 - y*y in one op
-        return y
+    _f = torch.tanh
+    _backward = _ops.tanh_backward
 
 
 class Sigmoid(_Activation):
     """``1 / (1 + exp(-x))``; derivative ``s (1 - s)``."""
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply the logistic sigmoid element-wise."""
-        if x.requires_grad:
-            x = x.detach()
-        y = torch.sigmoid(x)
-        # y - y*y = y (1 - y), in one op
-        self._deriv = torch.addcmul(y, y, y, value=-1.0) if self.training else None
-        return y
+    _f = torch.sigmoid
+    _backward = _ops.sigmoid_backward
 
 
-class LeakyReLU(_Activation):
+class LeakyReLU(Module):
     """``x`` where x > 0, else ``negative_slope * x``.
 
     Parameters
@@ -89,19 +82,21 @@ class LeakyReLU(_Activation):
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
         self.negative_slope = float(negative_slope)
+        self._input: torch.Tensor | None = None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Apply leaky ReLU element-wise."""
         if x.requires_grad:
             x = x.detach()
-        positive = x > 0
-        y = torch.where(positive, x, x * self.negative_slope)
-        if not self.training:
-            self._deriv = None
-            return y
-        # Built in x's dtype: a float32 0.01 would be off by 2e-10 in a float64 model.
-        self._deriv = torch.full_like(x, self.negative_slope).masked_fill_(positive, 1.0)
-        return y
+        self._input = x if self.training else None  # autograd keeps the input, too
+        return _ops.leaky_relu(x, self.negative_slope)
+
+    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
+        """Return d loss / d input for the last training forward."""
+        x = self._input
+        if x is None:
+            raise RuntimeError(f"{self!r}: backward called before forward (in training mode)")
+        return _ops.leaky_relu_backward(grad_output, x, self.negative_slope, False)
 
     def extra_repr(self) -> str:
         return f"negative_slope={self.negative_slope}"

@@ -55,7 +55,6 @@ class Linear(Module):
         self._input: torch.Tensor | None = None
         self._w: torch.Tensor | None = None     # weight.data seen last; its transpose is cached
         self._wt: torch.Tensor | None = None
-        self._ones: torch.Tensor | None = None  # (N,) ones: bias grad as one gemv
         self.reset_parameters()
 
     def reset_parameters(self, generator: torch.Generator | None = None) -> None:
@@ -86,26 +85,30 @@ class Linear(Module):
             x = x.detach()
         w = self.weight.data
         if w is not self._w:  # parameters were replaced (to(), flatten_parameters()): refresh views
-            self._w, self._wt, self._ones = w, w.t(), None
+            self._w, self._wt = w, w.t()
         self._input = x
         if self.bias is None:
             return torch.mm(x, self._wt)
         return torch.addmm(self.bias.data, x, self._wt)
 
     def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        """Accumulate ``dW += g.T @ x`` and ``db += g.T @ 1``; return ``g @ W``."""
+        """Accumulate ``dW += g.T @ x`` and ``db += sum(g, 0)``; return ``g @ W``.
+
+        The gradients are computed with the ops torch's autograd uses for ``addmm`` (``mm``,
+        ``sum(dim=0, keepdim=True)``) and added to ``grad`` as torch accumulates into an
+        existing ``.grad``, so the bits equal torch.nn's (adding to zeros changes nothing).
+        """
         x = self._input
         if x is None:
             raise RuntimeError(f"{self!r}: backward called before forward")
-        gt = grad_output.t()
-        self.weight.grad.addmm_(gt, x)
+        packed = self.weight._packed
+        if packed is not None:
+            packed.pack.clear()  # gradients left to a fused backward: zero them before adding
+            packed.pack.fresh = False
+        self.weight.grad.add_(torch.mm(grad_output.t(), x))
         if self.bias is not None:
-            ones = self._ones
-            n = x.shape[0]
-            if ones is None or ones.shape[0] != n:
-                ones = self._ones = x.new_ones(n)
-            self.bias.grad.addmv_(gt, ones)
-        return grad_output.mm(self._w)
+            self.bias.grad.add_(torch.sum(grad_output, 0))
+        return torch.mm(grad_output, self._w)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from . import _ops
 from .module import Module
 
 __all__ = ["CrossEntropyLoss", "MSELoss"]
@@ -18,11 +19,13 @@ class MSELoss(_Loss):
     """Mean squared error over all elements, like ``torch.nn.MSELoss()``.
 
     ``loss = mean((output - target)²)``; ``backward()`` returns ``2 (output - target) / numel``.
+    Both are ATen's ``mse_loss`` / ``mse_loss_backward``, as torch.nn runs them.
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self._diff: torch.Tensor | None = None
+        self._saved: tuple[torch.Tensor, torch.Tensor] | None = None
+        self._ones: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
 
     def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         """Return the 0-d mean squared error; ``target`` has ``output``'s shape."""
@@ -31,17 +34,18 @@ class MSELoss(_Loss):
                              f"shape {tuple(output.shape)} (use minidl.data.one_hot for labels)")
         if output.requires_grad or target.requires_grad:  # never join a caller's autograd graph
             output, target = output.detach(), target.detach()
-        diff = output - target
-        self._diff = diff
-        return diff.square().mean()
+        self._saved = (output, target)
+        return _ops.mse_loss(output, target, _ops.MEAN)
 
     def backward(self, grad_output: torch.Tensor | None = None) -> torch.Tensor:
-        """Return d loss / d output (times ``grad_output`` if given)."""
-        diff = self._diff
-        if diff is None:
+        """Return d loss / d output (times the 0-d ``grad_output`` if given)."""
+        saved = self._saved
+        if saved is None:
             raise RuntimeError("MSELoss: backward called before forward")
-        grad = diff * (2.0 / diff.numel())
-        return grad if grad_output is None else grad * grad_output
+        output, target = saved
+        if grad_output is None:
+            grad_output = _ops.ones_like_scalar(self._ones, output)
+        return _ops.mse_loss_backward(grad_output, output, target, _ops.MEAN)
 
 
 class CrossEntropyLoss(_Loss):
@@ -55,9 +59,8 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self) -> None:
         super().__init__()
-        self._log_probs: torch.Tensor | None = None
-        self._index: torch.Tensor | None = None
-        self._minus_one: torch.Tensor | None = None
+        self._saved: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
+        self._ones: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
 
     def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         """Return the 0-d mean cross-entropy of logits ``(N, C)`` against labels ``(N,)``."""
@@ -70,23 +73,21 @@ class CrossEntropyLoss(_Loss):
                              f"({shape[0]},), got {target.dtype} {tuple(target.shape)}")
         if output.requires_grad:  # never join a caller's autograd graph
             output = output.detach()
-        log_probs = torch.log_softmax(output, 1)
-        index = target.view(-1, 1)
-        self._log_probs, self._index = log_probs, index
-        return log_probs.gather(1, index).mean().neg()
+        # torch.nn runs exactly these two kernels (cross_entropy = log_softmax + nll_loss);
+        # nll_loss rejects out-of-range labels and, like torch, ignores -100.
+        log_probs = torch._log_softmax(output, 1, False)
+        loss, total_weight = _ops.nll_loss_forward(log_probs, target, None, _ops.MEAN, -100)
+        self._saved = (log_probs, target, total_weight)
+        return loss
 
     def backward(self, grad_output: torch.Tensor | None = None) -> torch.Tensor:
-        """Return d loss / d logits (times ``grad_output`` if given)."""
-        log_probs = self._log_probs
-        if log_probs is None:
+        """Return d loss / d logits (times the 0-d ``grad_output`` if given)."""
+        saved = self._saved
+        if saved is None:
             raise RuntimeError("CrossEntropyLoss: backward called before forward")
-        n = log_probs.shape[0]
-        minus_one = self._minus_one
-        # Cached (N, 1) tensor of -1; identity of dtype/device checks is cheap (no allocation).
-        if (minus_one is None or minus_one.shape[0] != n or minus_one.dtype is not log_probs.dtype
-                or minus_one.is_cuda is not log_probs.is_cuda):
-            minus_one = self._minus_one = log_probs.new_full((n, 1), -1.0)
-        grad = log_probs.exp()
-        grad.scatter_add_(1, self._index, minus_one)  # softmax - onehot, no one-hot tensor built
-        grad.div_(n)
-        return grad if grad_output is None else grad * grad_output
+        log_probs, target, total_weight = saved
+        if grad_output is None:
+            grad_output = _ops.ones_like_scalar(self._ones, log_probs)
+        grad = _ops.nll_loss_backward(grad_output, log_probs, target, None, _ops.MEAN, -100,
+                                      total_weight)
+        return torch._log_softmax_backward_data(grad, log_probs, 1, log_probs.dtype)

@@ -1,4 +1,4 @@
-"""Module, Parameter and Sequential: the containers of minidl.
+"""Module and Parameter (and, from :mod:`minidl.sequential`, Sequential): minidl's containers.
 
 They mirror ``torch.nn`` (names, ``state_dict`` layout, ``repr``) but never use autograd:
 every module writes its own ``backward``.
@@ -66,13 +66,27 @@ class Module:
         return self.forward(x)
 
     # -- parameters -----------------------------------------------------------------------
-    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` pairs with torch.nn's dotted names (``"0.weight"``)."""
+    def named_parameters(self, prefix: str = "", remove_duplicate: bool = True
+                         ) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs with torch.nn's dotted names (``"0.weight"``).
+
+        A parameter reached twice (a module used twice: tied weights) is yielded once, under
+        its first name, as torch does; ``remove_duplicate=False`` yields every name.
+        """
+        seen: set[int] | None = set() if remove_duplicate else None
+        for name, param in self._named_parameters(prefix):
+            if seen is not None:
+                if id(param) in seen:
+                    continue
+                seen.add(id(param))
+            yield name, param
+
+    def _named_parameters(self, prefix: str) -> Iterator[tuple[str, Parameter]]:
         for name, param in self._parameters.items():
             if param is not None:
                 yield prefix + name, param
         for child_name, child in self._modules.items():
-            yield from child.named_parameters(prefix + child_name + ".")
+            yield from child._named_parameters(prefix + child_name + ".")
 
     def parameters(self) -> Iterator[Parameter]:
         """Yield every parameter of this module and its children."""
@@ -80,8 +94,19 @@ class Module:
             yield param
 
     def zero_grad(self) -> None:
-        """Set every parameter gradient to zero (in place)."""
-        for param in self.parameters():
+        """Set every parameter gradient to zero (in place).
+
+        Where this zeroes a whole packed gradient buffer, it marks it fresh: the next fused
+        backward writes the gradients instead of adding to zeros (same bits, fewer ops).
+        """
+        params = list(dict.fromkeys(self.parameters()))
+        pack = params[0]._packed.pack if params and params[0]._packed is not None else None
+        if (pack is not None and len(params) == pack.count
+                and all(p._packed is not None and p._packed.pack is pack
+                        and p.grad is p._packed.grad for p in params)):
+            pack.zero_grad()
+            return
+        for param in params:
             param.grad.zero_()
 
     def train(self, mode: bool = True) -> Module:
@@ -130,7 +155,8 @@ class Module:
     # -- state ----------------------------------------------------------------------------
     def state_dict(self) -> OrderedDict[str, torch.Tensor]:
         """Return the parameters by name, sharing storage, in torch.nn's key layout."""
-        return OrderedDict((name, p.data) for name, p in self.named_parameters())
+        return OrderedDict((name, p.data) for name, p in self.named_parameters(
+            remove_duplicate=False))  # torch's state_dict keeps every name of a tied tensor
 
     def load_state_dict(self, state_dict: Mapping[str, torch.Tensor],
                         strict: bool = True) -> tuple[list[str], list[str]]:
@@ -147,7 +173,7 @@ class Module:
         -------
         (missing_keys, unexpected_keys)
         """
-        own = dict(self.named_parameters())
+        own = dict(self.named_parameters(remove_duplicate=False))
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         errors = []
@@ -195,89 +221,5 @@ class Module:
         return f"{type(self).__name__}({body})"
 
 
-class Sequential(Module):
-    """A chain of modules: forward in order, backward in reverse.
-
-    Children are named ``"0"``, ``"1"``, ... so state dicts match ``torch.nn.Sequential``.
-    Building one packs the children's parameters into one flat buffer
-    (:meth:`~Module.flatten_parameters`). Edits (:meth:`append`, :meth:`insert`,
-    :meth:`add_module`, ``model[i] = m``, ``del model[i]``) keep forward and backward right but
-    do not pack again: call ``flatten_parameters()`` after editing for the single-buffer speed.
-    """
-
-    def __init__(self, *modules: Module) -> None:
-        super().__init__()
-        for index, module in enumerate(modules):
-            super().add_module(str(index), module)
-        self._rebuild()
-        self.flatten_parameters()
-
-    def _rebuild(self) -> None:
-        # Bound methods cached once: the training hot path then does no attribute lookups.
-        # Every edit goes through here, or forward would keep running the old chain.
-        mods = list(self._modules.values())
-        self._forwards = tuple(m.forward for m in mods)
-        self._backwards = tuple(m.backward for m in reversed(mods))
-
-    def _renumber(self, mods: list[Module]) -> None:
-        for module in mods:
-            if not isinstance(module, Module):
-                raise TypeError(f"{type(module).__name__} is not a minidl Module")
-        self._modules = OrderedDict((str(i), m) for i, m in enumerate(mods))
-        self._rebuild()
-
-    def _index(self, index: int) -> int:
-        n = len(self._modules)
-        if not -n <= index < n:
-            raise IndexError(f"index {index} is out of range for a Sequential of {n}")
-        return index % n
-
-    def add_module(self, name: str, module: Module) -> Module:
-        """Register (or replace) the child ``name`` and return it; forward/backward follow."""
-        super().add_module(name, module)
-        self._rebuild()
-        return module
-
-    def append(self, module: Module) -> Sequential:
-        """Append ``module`` at the end and return ``self``."""
-        self.add_module(str(len(self._modules)), module)
-        return self
-
-    def insert(self, index: int, module: Module) -> Sequential:
-        """Insert ``module`` before position ``index`` (children renumbered); return ``self``."""
-        mods = list(self._modules.values())
-        n = len(mods)
-        if not -n <= index <= n:
-            raise IndexError(f"index {index} is out of range for a Sequential of {n}")
-        mods.insert(index, module)
-        self._renumber(mods)
-        return self
-
-    def __setitem__(self, index: int, module: Module) -> None:
-        self.add_module(list(self._modules)[self._index(index)], module)
-
-    def __delitem__(self, index: int) -> None:
-        mods = list(self._modules.values())
-        del mods[self._index(index)]
-        self._renumber(mods)  # keys stay "0", "1", ... as in torch.nn.Sequential
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[index]
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Apply every module in order."""
-        for forward in self._forwards:
-            x = forward(x)
-        return x
-
-    def backward(self, grad_output: torch.Tensor) -> torch.Tensor:
-        """Back-propagate through every module in reverse; return the input gradient."""
-        for backward in self._backwards:
-            grad_output = backward(grad_output)
-        return grad_output
+# Sequential lives in its own file; re-exported here, where torch.nn users look for it.
+from .sequential import Sequential  # noqa: E402

@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from ._chunk import Chunk
+from ._rules import adam_update, sgd_update
 from .module import Parameter
 
 __all__ = ["SGD", "Adam", "Optimizer"]
@@ -105,12 +106,24 @@ class Optimizer:
             chunk.fast = fast
         self._seen = generation
 
-    def zero_grad(self) -> None:
-        """Set every gradient to zero, in place (one op per flat run)."""
+    def zero_grad(self, set_to_none: bool = False) -> None:
+        """Set every gradient to zero, in place (one op per flat run).
+
+        Parameters
+        ----------
+        set_to_none : bool
+            minidl's gradients are never ``None``; with ``True`` (fast mode) they are instead
+            *undefined until the next backward*, as torch's are: where a model's generated
+            backward overwrites every gradient of a flat buffer, the zeroing pass is skipped
+            and the old values stay visible until that backward. ``step()`` right after still
+            sees zeros. Read gradients after ``backward``, never between.
+        """
         if self._seen != Parameter.generation:
             self._verify()
         for chunk in self._chunks:
-            if chunk.fast:
+            if chunk.pack is not None and chunk.fast:
+                chunk.pack.zero_grad(set_to_none)  # lazily: the next backward writes them
+            elif chunk.fast:
                 chunk.grad.zero_()
             else:
                 for p in chunk.params:
@@ -124,14 +137,18 @@ class Optimizer:
         for chunk in self._chunks:
             if chunk.fast:
                 grad = chunk.grad
-            elif chunk.packed:
-                grad = torch.cat([p.grad.reshape(-1) for p in chunk.params])
+                if chunk.pack is not None and chunk.pack.stale:
+                    chunk.pack.clear()  # zero_grad() then step() with no backward between
+            elif chunk.packed:  # some p.grad was replaced: gather the current ones
+                grad = torch.zeros_like(chunk.data)  # zeros between the aligned slots
+                for j, p in enumerate(chunk.params):
+                    chunk.view(j, grad).copy_(p.grad)
             else:
                 grad = chunk.params[0].grad
-            self._update(chunk.data, grad, chunk.state, group)
+            self._update(chunk.data, grad, chunk.state, group, chunk.aux)
 
     def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
+                group: dict[str, Any], aux: dict[Any, Any]) -> None:
         raise NotImplementedError
 
     # -- state, in torch.optim's per-parameter layout ---------------------------------------
@@ -186,7 +203,7 @@ class SGD(Optimizer):
 
     def __init__(self, params: Iterable[Parameter], lr: float, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0,
-                 nesterov: bool = False) -> None:
+                 nesterov: bool = False, fused: bool = False) -> None:
         _check("learning rate", lr)
         _check("momentum value", momentum)
         _check("dampening value", dampening)
@@ -196,20 +213,11 @@ class SGD(Optimizer):
                              "and zero dampening")
         super().__init__(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
                                   "weight_decay": weight_decay, "nesterov": nesterov})
+        self.fused = bool(fused)
 
     def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
-        weight_decay, momentum = group["weight_decay"], group["momentum"]
-        if weight_decay != 0:
-            grad = grad.add(data, alpha=weight_decay)
-        if momentum != 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = grad.clone()
-            else:
-                buf.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
-            grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-        data.add_(grad, alpha=-group["lr"])
+                group: dict[str, Any], aux: dict[Any, Any]) -> None:
+        sgd_update(data, grad, state, group, aux, self.fused)
 
 
 class Adam(Optimizer):
@@ -221,7 +229,7 @@ class Adam(Optimizer):
 
     def __init__(self, params: Iterable[Parameter], lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0.0) -> None:
+                 weight_decay: float = 0.0, fused: bool = False) -> None:
         _check("learning rate", lr)
         _check("epsilon value", eps)
         if not isinstance(betas, tuple | list) or len(betas) != 2:
@@ -231,23 +239,8 @@ class Adam(Optimizer):
         _check("weight_decay value", weight_decay)
         super().__init__(params, {"lr": lr, "betas": tuple(betas), "eps": eps,
                                   "weight_decay": weight_decay})
+        self.fused = bool(fused)
 
     def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
-                group: dict[str, Any]) -> None:
-        if not state:
-            state["step"] = 0  # a Python int: no tensor op or .item() sync per step
-            state["exp_avg"] = torch.zeros_like(data)
-            state["exp_avg_sq"] = torch.zeros_like(data)
-        beta1, beta2 = group["betas"]
-        if group["weight_decay"] != 0:
-            grad = grad.add(data, alpha=group["weight_decay"])
-        step = state["step"] = state["step"] + 1
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
-        bias_correction1 = 1 - beta1 ** step
-        bias_correction2 = 1 - beta2 ** step
-        step_size = group["lr"] / bias_correction1
-        bias_correction2_sqrt = bias_correction2**0.5  # ** 0.5, not math.sqrt: torch's rounding
-        denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(group["eps"])
-        data.addcdiv_(exp_avg, denom, value=-step_size)
+                group: dict[str, Any], aux: dict[Any, Any]) -> None:
+        adam_update(data, grad, state, group, aux, self.fused)

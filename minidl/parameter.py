@@ -14,7 +14,44 @@ from typing import NamedTuple
 
 import torch
 
-__all__ = ["Packed", "Parameter", "pack_parameters"]
+__all__ = ["ALIGN", "Pack", "Packed", "Parameter", "pack_parameters"]
+
+#: Byte alignment of every parameter's slot in a packed buffer.
+ALIGN = 64
+
+
+class Pack:
+    """What the parameters packed together share: their buffers and two gradient flags.
+
+    ``fresh``: an optimizer (or :meth:`minidl.Module.zero_grad`) cleared the whole gradient
+    buffer and no backward has written it since. The fused backward of a
+    :class:`~minidl.Sequential` then writes each gradient with ``out=`` (as autograd fills a
+    ``.grad`` that ``zero_grad()`` set to ``None``) instead of computing it aside and adding.
+    ``stale``: the clearing was left to that backward (``zero_grad(set_to_none=True)``),
+    because the plan covering every parameter here (``covered``) overwrites all of them; the
+    memory still holds the last gradients until then. Anything else about to read or add to
+    it calls :meth:`clear` first.
+    """
+
+    __slots__ = ("count", "covered", "flat_data", "flat_grad", "fresh", "stale")
+
+    def __init__(self, flat_data: torch.Tensor, flat_grad: torch.Tensor, count: int) -> None:
+        self.flat_data, self.flat_grad = flat_data, flat_grad
+        self.count = count  # how many parameters share the buffers
+        self.fresh = self.stale = self.covered = False
+
+    def zero_grad(self, lazy: bool = False) -> None:
+        """Mark the gradients cleared; zero the memory now unless ``lazy`` and covered."""
+        stale = lazy and self.covered
+        if not stale:
+            self.flat_grad.zero_()
+        self.fresh, self.stale = True, stale
+
+    def clear(self) -> None:
+        """Zero a stale buffer now (before a reader or an accumulating writer uses it)."""
+        if self.stale:
+            self.flat_grad.zero_()
+            self.stale = False
 
 
 class Packed(NamedTuple):
@@ -24,7 +61,8 @@ class Packed(NamedTuple):
     grad: torch.Tensor       # the view assigned to ``Parameter.grad`` by the packing
     flat_data: torch.Tensor  # 1-D buffer shared by every parameter packed together
     flat_grad: torch.Tensor
-    offset: int              # first element of this parameter in both buffers
+    offset: int              # first element of this parameter in both buffers (aligned)
+    pack: Pack               # shared by every parameter packed together
 
 
 class Parameter:
@@ -99,17 +137,23 @@ def pack_parameters(params: Iterable[Parameter]) -> bool:
     first = unique[0].data
     if any(p.data.dtype != first.dtype or p.data.device != first.device for p in unique):
         return False
-    total = sum(p.data.numel() for p in unique)
-    flat_data = torch.empty(total, dtype=first.dtype, device=first.device)
-    flat_grad = torch.empty_like(flat_data)
-    offset = 0
+    # Every slot starts on a 64-byte boundary, as a tensor of its own would: MKL's gemm may
+    # round differently into a misaligned output, and gradients are written with out=.
+    step = max(1, ALIGN // first.element_size())
+    offsets, offset = [], 0
     for p in unique:
+        offsets.append(offset)
+        offset = -(-(offset + p.data.numel()) // step) * step
+    total = offsets[-1] + unique[-1].data.numel()
+    flat_data = torch.zeros(total, dtype=first.dtype, device=first.device)
+    flat_grad = torch.zeros_like(flat_data)  # zeros: the padding between slots stays zero
+    pack = Pack(flat_data, flat_grad, len(unique))
+    for p, offset in zip(unique, offsets, strict=True):
         n = p.data.numel()
         data_view = flat_data[offset:offset + n].view(p.data.shape)
         grad_view = flat_grad[offset:offset + n].view(p.data.shape)
         data_view.copy_(p.data)
         grad_view.copy_(p.grad)
         p.data, p.grad = data_view, grad_view
-        p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset)
-        offset += n
+        p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset, pack)
     return True
