@@ -40,7 +40,8 @@ def test_experiment_runs_end_to_end_and_exports(window, qtbot, tmp_path, monkeyp
     assert window.progress.value() == 8
     assert window.table.rowCount() == 4
     assert window.table.item(0, 1).text() == "minidl"
-    assert "no significant difference" in window.table.item(0, 8).text()
+    # minidl is bitwise torch.nn now (issue 12), and the paired verdict says so (issue 11).
+    assert window.table.item(0, 8).text() == "identical in every run"
     assert window.run_button.isEnabled() and window.export_button.isEnabled()
     monkeypatch.setattr(compare_export, "choose_directory", lambda parent=None: str(tmp_path))
     qtbot.mouseClick(window.export_button, Qt.LeftButton)
