@@ -68,6 +68,7 @@ class DecisionRegionView(QWidget):
         self._data_spec: DataSpec | None = None
         self._grid = None  # the grid on screen (identity compared): P(class 1) or (class, conf)
         self._seen_last_grid = None  # controller.last_grid when last looked at
+        self._reports, self._reports_seen = None, 0  # the run's report list, how far read
         self._classes = None  # newest (class, confidence) grids of the run (k > 2)
         self._extent = (0.0, 1.0, 0.0, 1.0)
         self._test_points = np.empty((0, 2))
@@ -132,7 +133,6 @@ class DecisionRegionView(QWidget):
 
         model.spec_changed.connect(self._on_model_spec_changed)
         controller.state_changed.connect(self._on_controller_state_changed)
-        controller.epoch_finished.connect(self._on_controller_epoch_finished)
         self.show_data(model.spec.data)
 
     # -- data points ----------------------------------------------------------------------
@@ -165,15 +165,29 @@ class DecisionRegionView(QWidget):
     def refresh(self) -> None:
         """Show the controller's newest grid if it changed."""
         last = self._controller.last_grid
-        if last is not self._seen_last_grid:
-            # Newer than any report's grids: the worker sent it after them (a paused model).
-            self._seen_last_grid = last
-            if isinstance(last, tuple):
-                self._classes = last
-        current = self._classes if self._is_multiclass() else last
+        current = self._newest_classes() if self._is_multiclass() else last
         if current is not self._grid:
             self._set_grid(current)
         self._update_summary()
+
+    def _newest_classes(self):
+        """The newest ``(class, confidence)`` grids: of a report, or of the paused model.
+
+        The worker sends a paused model's grids only when the last report came without
+        them, so they are newer than every report but one that carries its own.
+        """
+        reports, last = self._controller.reports, self._controller.last_grid
+        if reports is not self._reports:  # a new run
+            self._reports, self._reports_seen, self._classes = reports, 0, None
+        new, self._reports_seen = reports[self._reports_seen:], len(reports)
+        paused, self._seen_last_grid = last is not self._seen_last_grid, last
+        if paused and isinstance(last, tuple) and reports and reports[-1].class_grid is None:
+            self._classes = last
+        else:
+            report = next((r for r in reversed(new) if r.class_grid is not None), None)
+            if report is not None:
+                self._classes = (report.class_grid, report.confidence_grid)
+        return self._classes
 
     def _is_multiclass(self) -> bool:
         return self._data_spec is not None and self._data_spec.classes > 2
@@ -226,18 +240,10 @@ class DecisionRegionView(QWidget):
         return len(self.miss_scatter.data)
 
     # -- slots ----------------------------------------------------------------------------
-    def _on_controller_epoch_finished(self, report) -> None:
-        if report.class_grid is not None:
-            # Any grid the paused worker sent before this report is older: skip it.
-            self._seen_last_grid = self._controller.last_grid
-            self._classes = (report.class_grid, report.confidence_grid)
-
     def _on_model_spec_changed(self, spec: RunSpec) -> None:
         if not self._controller.is_active and spec.data != self._data_spec:
             self.show_data(spec.data)  # what the next run will train on
 
     def _on_controller_state_changed(self, _state) -> None:
         run_spec = self._controller.spec
-        if not self._controller.reports:
-            self._classes = None  # a new run (or a reset) starts without grids
         self.show_data(run_spec.data if run_spec is not None else self._model.spec.data)
