@@ -15,7 +15,6 @@ import dataclasses
 import math
 import random
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QScrollArea
