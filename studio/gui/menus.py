@@ -19,6 +19,7 @@ from studio.core.examples import example_labels
 from studio.gui import help as help_texts
 from studio.gui.document import RecentFiles
 from studio.gui.run.controls import enabled_commands
+from studio.gui.setup import data_files
 
 __all__ = ["Menus", "build_menus", "fill_recent_menu"]
 
@@ -100,6 +101,14 @@ def build_menus(window) -> Menus:
             ("save_as", "Save &As…", window.save_file_as, "Ctrl+Shift+S")):
         actions[name] = _action(window, file_menu, name, text, slot, key)
     file_menu.addSeparator()
+    model = window.spec_model
+    for name, text, slot in (
+            ("import_data", "&Import data…",
+             lambda _checked=False: data_files.import_data(window, model)),
+            ("export_data", "Export &data…",
+             lambda _checked=False: data_files.export_data(window, model,
+                                                           stem=window.document.stem()))):
+        actions[name] = _action(window, file_menu, name, text, slot)
     exports = window.exports
     for name, text, slot in (
             ("export_curves_png", "Export curves PNG…", exports.export_curves_png),

@@ -19,6 +19,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPen
 
+from studio.core.palette import CLASS_COLORS, REGION_COLORMAP
+
 __all__ = [
     "BACKGROUND", "CLASS_COLORS", "DISAGREE_LUT", "DRIFT_COLORS", "FOREGROUND",
     "FRAMEWORK_COLORS", "GRID_ALPHA", "LABEL_BORDER_COLOR", "LABEL_FILL", "LEGEND_OFFSET",
@@ -40,13 +42,13 @@ TEST_COLOR = "#ff7f0e"
 FRAMEWORK_COLORS = {"minidl": "#dc322f", "torch.nn": "#268bd2"}
 #: Drift curves (max |Δw|, relative gradient difference): dark enough for a white canvas.
 DRIFT_COLORS = ("#6a3d9a", "#2ca02c")
-#: Decision region: the two classes, the misclassified ring, the data outline.
-CLASS_COLORS = ("#2f6db5", "#e07b00")
+#: Decision region: the class colours (CLASS_COLORS, from studio.core.palette, so the GIF
+#: frames match), the misclassified ring, the data outline.
 MISCLASSIFIED_COLOR = "#e41a1c"
 OUTLINE_COLOR = "#444444"
 POINT_EDGE_COLOR = "#ffffff"
-#: P(class 1) from class 0's pale blue through white (undecided) to class 1's pale orange.
-REGION_COLORMAP = ((0.0, "#a9c8ec"), (0.5, "#ffffff"), (1.0, "#f6c58b"))
+#: REGION_COLORMAP (from studio.core.palette): P(class 1), class 0's pale blue through white
+#: (undecided) to class 1's pale orange.
 #: Twin map: 0 = both models predict the same class (grey), 1 = they differ (red).
 DISAGREE_LUT = np.array([[238, 238, 238], [214, 39, 40]], dtype=np.uint8)
 #: Marker line and label box of the curves' hover read-out (a dashed grey line, a white box).

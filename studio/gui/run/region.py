@@ -1,57 +1,36 @@
-"""The decision region: P(class 1) over [0, 1]², the data, and misclassified test points.
+"""The decision region: the model's answer over the data's extent, the data, and the
+misclassified test points.
 
-:class:`DecisionRegionView` is a view of the run controller (the newest grid) and of the spec
-model (which data set to show before a run starts). The image, scatters and outline are created
-once; :meth:`DecisionRegionView.refresh` only swaps in a new grid when one arrived.
+Two classes show P(class 1) as a blue-white-orange map; more classes show each pixel's arg-max
+class in its colour, paler where the model is less sure (:func:`studio.core.palette.classes_rgb`).
+:class:`DecisionRegionView` is a view of the run controller (the newest grids) and of the spec
+model (which data set to show before a run starts). The images, scatters and outline are
+created once; :meth:`DecisionRegionView.refresh` only swaps in a new grid when one arrived.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QGraphicsItem, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from studio.core import DataSpec, RunSpec, make_data
+from studio.core import DataSpec, RunSpec
+from studio.core.boundary import true_boundary
+from studio.core.palette import classes_rgb
 from studio.gui import style
+from studio.gui.run.draw import DrawTool
+from studio.gui.run.region_maps import (
+    legend_html,
+    misclassified,
+    misclassified_classes,
+    to_unit,
+)
+from studio.gui.setup.data_edits import data_points
 
 __all__ = ["MAX_POINTS", "DecisionRegionView", "misclassified"]
 #: Points drawn per set: more would only slow the scatter without showing anything new.
 MAX_POINTS = 2000
-DISK_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
-
-
-def misclassified(grid: np.ndarray, points: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Which ``points`` the grid puts on the wrong side of 0.5.
-
-    Parameters
-    ----------
-    grid : numpy.ndarray
-        ``(n, n)`` P(class 1), row-major with row = y, pixel centres at ``(k + 0.5) / n``.
-    points : numpy.ndarray
-        ``(N, 2)`` raw points in [0, 1]².
-    labels : numpy.ndarray
-        ``(N,)`` classes 0/1.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N,)`` bool. Bilinear interpolation of the grid, so points within about a pixel
-        of the boundary may disagree with the model's exact prediction.
-    """
-    n = grid.shape[0]
-    f = np.clip(points * n - 0.5, 0.0, n - 1.0)
-    i0 = np.minimum(f.astype(np.intp), n - 2) if n > 1 else np.zeros_like(f, dtype=np.intp)
-    t = f - i0
-    if n == 1:
-        p = np.full(points.shape[0], float(grid[0, 0]))
-    else:
-        x0, y0, tx, ty = i0[:, 0], i0[:, 1], t[:, 0], t[:, 1]
-        p = ((1 - ty) * ((1 - tx) * grid[y0, x0] + tx * grid[y0, x0 + 1])
-             + ty * ((1 - tx) * grid[y0 + 1, x0] + tx * grid[y0 + 1, x0 + 1]))
-    return (p > 0.5) != (labels == 1)
 
 
 def _brushes(labels: np.ndarray, alpha: int) -> list:
@@ -59,13 +38,23 @@ def _brushes(labels: np.ndarray, alpha: int) -> list:
     return [palette[int(label)] for label in labels]
 
 
+def _polylines(lines: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Several polylines as one curve: NaN rows break it (drawn with ``connect="finite"``)."""
+    if not lines:
+        return np.empty(0), np.empty(0)
+    gap = np.full((1, 2), np.nan)
+    joined = np.concatenate([part for line in lines for part in (line, gap)][:-1])
+    return joined[:, 0], joined[:, 1]
+
+
 class DecisionRegionView(QWidget):
-    """Heat map of P(class 1) with train/test points and red rings on misclassified tests.
+    """The model's decision region with train/test points and red rings on misclassified
+    tests; the draw bar (:class:`~studio.gui.run.draw.DrawTool`) sits under it.
 
     Parameters
     ----------
     controller : RunController
-        Supplies ``last_grid`` and, during a run, the run's spec.
+        Supplies the newest grids (``last_grid``, the reports) and, during a run, its spec.
     model : SpecModel
         Before a run (or after a reset) the view shows ``model.spec``'s data.
     parent : QWidget, optional
@@ -77,7 +66,11 @@ class DecisionRegionView(QWidget):
         self._controller = controller
         self._model = model
         self._data_spec: DataSpec | None = None
-        self._grid = None  # the grid on screen (identity compared)
+        self._grid = None  # the grid on screen (identity compared): P(class 1) or (class, conf)
+        self._seen_last_grid = None  # controller.last_grid when last looked at
+        self._reports, self._reports_seen = None, 0  # the run's report list, how far read
+        self._classes = None  # newest (class, confidence) grids of the run (k > 2)
+        self._extent = (0.0, 1.0, 0.0, 1.0)
         self._test_points = np.empty((0, 2))
         self._test_labels = np.empty(0, dtype=np.int64)
 
@@ -89,15 +82,18 @@ class DecisionRegionView(QWidget):
         item.setLabel("bottom", "x")
         item.setLabel("left", "y")
         self.colormap = pg.ColorMap(*zip(*style.REGION_COLORMAP, strict=True))
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setRect(QRectF(0.0, 0.0, 1.0, 1.0))
+        self.image = pg.ImageItem(axisOrder="row-major")  # two classes: P(class 1)
         self.image.setColorMap(self.colormap)
-        self.image.setZValue(-10)
-        item.addItem(self.image)
+        self.class_image = pg.ImageItem(axisOrder="row-major")  # k classes: RGB
+        for image in (self.image, self.class_image):
+            image.setRect(QRectF(0.0, 0.0, 1.0, 1.0))
+            image.setZValue(-10)
+            item.addItem(image)
         self.colorbar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=self.colormap,
                                         interactive=False, width=12)
         self.colorbar.setImageItem(self.image, insert_in=item)
-        self.outline = item.plot([], [], pen=style.pen(style.OUTLINE_COLOR, 1.5, dashed=True))
+        self.outline = item.plot([], [], pen=style.pen(style.OUTLINE_COLOR, 1.5, dashed=True),
+                                 connect="finite")
         self.train_scatter = pg.ScatterPlotItem(size=4, pen=None, symbol="o")
         self.test_scatter = pg.ScatterPlotItem(size=6, symbol="d",
                                                pen=style.pen(style.POINT_EDGE_COLOR, 0.6))
@@ -115,6 +111,7 @@ class DecisionRegionView(QWidget):
             item.getAxis(axis).enableAutoSIPrefix(False)
         self.region_plot.setMinimumSize(300, 300)
         style.follow_palette(self.region_plot)
+        self.draw = DrawTool(self.region_plot, model)
         self.legend = QLabel(objectName="region_legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -130,6 +127,7 @@ class DecisionRegionView(QWidget):
         # The summary takes the spare height, so the plot pane stays roughly square and the
         # aspect-locked view does not pad the unit square with empty axes.
         layout.addWidget(self.region_plot, 3)
+        layout.addWidget(self.draw)
         layout.addWidget(self.legend)
         layout.addWidget(box, 1)
 
@@ -139,40 +137,60 @@ class DecisionRegionView(QWidget):
 
     # -- data points ----------------------------------------------------------------------
     def show_data(self, data: DataSpec) -> None:
-        """Draw the train/test points of ``data`` (and the true disk for the disk set)."""
+        """Draw the train/test points of ``data``, its true boundary where known, the legend,
+        and frame the view on the data's extent."""
         if data == self._data_spec:
             return
         self._data_spec = data
-        dataset = make_data(data, "float64", "cpu")
-        train = dataset.raw_train.numpy()[:MAX_POINTS]
-        y_train = dataset.y_train.cpu().numpy()[:MAX_POINTS]
-        self._test_points = dataset.raw_test.numpy()[:MAX_POINTS]
-        self._test_labels = dataset.y_test.cpu().numpy()[:MAX_POINTS]
-        self.train_scatter.setData(pos=train, brush=_brushes(y_train, 150))
+        points, self._extent = data_points(data)
+        test = points.split if points.split is not None else np.zeros(len(points.x), bool)
+        train_x, train_y = points.x[~test][:MAX_POINTS], points.labels[~test][:MAX_POINTS]
+        self._test_points = points.x[test][:MAX_POINTS]
+        self._test_labels = points.labels[test][:MAX_POINTS]
+        self.train_scatter.setData(pos=train_x, brush=_brushes(train_y, 150))
         self.test_scatter.setData(pos=self._test_points, brush=_brushes(self._test_labels, 230))
-        if data.name == "disk":
-            angle = np.linspace(0.0, 2.0 * np.pi, 181)
-            self.outline.setData(0.5 + DISK_RADIUS * np.cos(angle),
-                                 0.5 + DISK_RADIUS * np.sin(angle))
-        else:
-            self.outline.setData([], [])
+        lines = true_boundary(data.name)
+        self.outline.setData(*_polylines(lines), connect="finite")
         self._set_grid(None)
-        dot = "<span style='color:{}'>{}</span>&nbsp;"
-        class_0, class_1 = style.CLASS_COLORS
-        # Each entry is unbreakable (&nbsp;); the legend wraps between entries only.
-        entries = [f"{dot.format(class_0, '●')}class&nbsp;0",
-                   f"{dot.format(class_1, '●')}class&nbsp;1", "●&nbsp;train", "◆&nbsp;test",
-                   f"{dot.format(style.MISCLASSIFIED_COLOR, '○')}misclassified&nbsp;test"]
-        if data.name == "disk":
-            entries.append("-&nbsp;-&nbsp;true&nbsp;disk")
-        self.legend.setText(" &nbsp; ".join(entries))
+        two = data.classes == 2
+        item = self.region_plot.getPlotItem()
+        item.setTitle("Decision region · " + ("P(class 1)" if two else "predicted class"))
+        self.colorbar.setVisible(two)
+        self.legend.setText(legend_html(data, bool(lines)))
+        if not self.draw.is_drawing:  # a drawing keeps its frame while points come and go
+            x0, x1, y0, y1 = self._extent
+            item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:
         """Show the controller's newest grid if it changed."""
-        if self._controller.last_grid is not self._grid:
-            self._set_grid(self._controller.last_grid)
+        last = self._controller.last_grid
+        current = self._newest_classes() if self._is_multiclass() else last
+        if current is not self._grid:
+            self._set_grid(current)
         self._update_summary()
+
+    def _newest_classes(self):
+        """The newest ``(class, confidence)`` grids: of a report, or of the paused model.
+
+        The worker sends a paused model's grids only when the last report came without
+        them, so they are newer than every report but one that carries its own.
+        """
+        reports, last = self._controller.reports, self._controller.last_grid
+        if reports is not self._reports:  # a new run
+            self._reports, self._reports_seen, self._classes = reports, 0, None
+        new, self._reports_seen = reports[self._reports_seen:], len(reports)
+        paused, self._seen_last_grid = last is not self._seen_last_grid, last
+        if paused and isinstance(last, tuple) and reports and reports[-1].class_grid is None:
+            self._classes = last
+        else:
+            report = next((r for r in reversed(new) if r.class_grid is not None), None)
+            if report is not None:
+                self._classes = (report.class_grid, report.confidence_grid)
+        return self._classes
+
+    def _is_multiclass(self) -> bool:
+        return self._data_spec is not None and self._data_spec.classes > 2
 
     def _update_summary(self) -> None:
         reports, spec = self._controller.reports, self._controller.spec
@@ -193,15 +211,27 @@ class DecisionRegionView(QWidget):
             cell.format(k, v) for k, v in rows)
             + "</table>")
 
-    def _set_grid(self, grid: np.ndarray | None) -> None:
+    def _set_grid(self, grid) -> None:
+        """Show ``grid``: P(class 1) (two classes), a (class, confidence) pair, or None."""
         self._grid = grid
+        x0, x1, y0, y1 = self._extent
+        rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         if grid is None:
             self.image.clear()
+            self.class_image.clear()
             self.miss_scatter.setData(pos=np.empty((0, 2)))
             return
-        self.image.setImage(grid, levels=(0.0, 1.0), autoLevels=False)
-        self.image.setRect(QRectF(0.0, 0.0, 1.0, 1.0))
-        wrong = misclassified(grid, self._test_points, self._test_labels)
+        unit = to_unit(self._test_points, self._extent)
+        if isinstance(grid, tuple):
+            classes, confidence = grid
+            self.class_image.setImage(classes_rgb(classes, confidence, self._data_spec.classes),
+                                      autoLevels=False, levels=(0, 255))
+            self.class_image.setRect(rect)
+            wrong = misclassified_classes(classes, unit, self._test_labels)
+        else:
+            self.image.setImage(grid, levels=(0.0, 1.0), autoLevels=False)
+            self.image.setRect(rect)
+            wrong = misclassified(grid, unit, self._test_labels)
         self.miss_scatter.setData(pos=self._test_points[wrong])
 
     @property

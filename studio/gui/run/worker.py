@@ -50,9 +50,10 @@ class TrainingWorker(QObject):
         A frozen report; safe to hand to the GUI thread as is (without ``batch_interval_s``).
     epochs_finished(tuple)
         Consecutive frozen reports, oldest first (with ``batch_interval_s``).
-    grid_ready(numpy.ndarray)
+    grid_ready(object)
         The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
-        when the last report came without one (only with ``grid_interval_s``).
+        when the last report came without one (only with ``grid_interval_s``): P(class 1)
+        for two classes, else the ``(class_grid, confidence_grid)`` pair.
     failed(str)
         The session raised; the message is shown to the user. ``finished`` follows.
     finished()
@@ -159,7 +160,10 @@ class TrainingWorker(QObject):
         if not self._grid_missing:
             return
         self._grid_missing = False
-        self.grid_ready.emit(self._session.predict_grid(self._grid_size))
+        if self._spec.data.classes == 2:
+            self.grid_ready.emit(self._session.predict_grid(self._grid_size))
+        else:  # no P(class 1) map: the (class, confidence) grids, as the reports carry them
+            self.grid_ready.emit(self._session.predict_classes(self._grid_size))
 
     def _send_weights(self) -> None:
         """Emit a frozen copy of the weights (name → read-only numpy array) for export."""
@@ -182,7 +186,7 @@ class TrainingWorker(QObject):
                 self._send(report)
                 if report.diverged:
                     break
-                self._grid_missing = report.grid is None
+                self._grid_missing = report.class_grid is None  # with every grid, any k
             self._flush()
             if self._stop.is_set():
                 # At most one epoch past the last report: the session stops between batches.

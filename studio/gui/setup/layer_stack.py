@@ -56,7 +56,8 @@ def layer_text(layer: LayerSpec) -> str:
 
 
 class LayerStackWidget(QWidget):
-    """Editor for ``model.spec.layers`` (hidden layers only; input and output are fixed at 2).
+    """Editor for ``model.spec.layers`` (hidden layers only; the input width is the number of
+    features, the output width of classes: the rows above and below say so).
 
     Parameters
     ----------
@@ -67,8 +68,8 @@ class LayerStackWidget(QWidget):
 
     Notes
     -----
-    Keys while the list has focus: Insert adds, Delete removes, Ctrl+D duplicates,
-    Alt+Up/Alt+Down move the selected layer. Rows can also be dragged to reorder them.
+    Keys while the list has focus: Insert adds, Delete removes, Ctrl+D duplicates, Alt+Up/
+    Alt+Down move the selected layer; rows can be dragged to reorder them.
     """
 
     def __init__(self, model: SpecModel, parent: QWidget | None = None) -> None:
@@ -113,6 +114,7 @@ class LayerStackWidget(QWidget):
         editor = editor_for(LIMITS[path])
         editor.setObjectName(name)
         editor.setAccessibleName(accessible)
+        editor.setProperty("path", path)
         return editor  # type: ignore[return-value]
 
     def _build_layout(self) -> None:
@@ -120,15 +122,14 @@ class LayerStackWidget(QWidget):
         for button in self._buttons.values():
             buttons.addWidget(button)
         form = QFormLayout()
-        for path, editor in (("layers[].width", self._width),
-                             ("layers[].activation", self._activation),
-                             ("layers[].init", self._init)):
-            form.addRow(LIMITS[path].label, editor)
+        for editor in (self._width, self._activation, self._init):
+            form.addRow(LIMITS[editor.property("path")].label, editor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(QLabel("Input · 2 features", objectName="input_row_label"))
-        layout.addWidget(self._list)
-        layout.addWidget(QLabel("Output · 2 classes", objectName="output_row_label"))
+        self._input_label = QLabel(objectName="input_row_label")  # texts follow the spec
+        self._output_label = QLabel(objectName="output_row_label")
+        for widget in (self._input_label, self._list, self._output_label):
+            layout.addWidget(widget)
         layout.addLayout(buttons)
         layout.addLayout(form)
 
@@ -191,14 +192,13 @@ class LayerStackWidget(QWidget):
         """A drag-and-drop reorder happened inside the list: make the spec follow."""
         if self._rebuilding:
             return
-        old = self._model.spec.layers
         order = [self._list.item(i).data(_INDEX_ROLE) for i in range(self._list.count())]
         # Qt reports `row` as the insertion point before removal; moving down lands one earlier.
         landed = row - 1 if row > start else row
         if self._model.locked:
             self._on_model_spec_changed(self._model.spec)  # put the rows back
             return
-        self._push([old[i] for i in order], "Move layer", landed)
+        self._push([self._model.spec.layers[i] for i in order], "Move layer", landed)
 
     def _edit_layer(self, field: str, value: object, text: str) -> None:
         row = self._list.currentRow()
@@ -217,7 +217,6 @@ class LayerStackWidget(QWidget):
     def _on_init_index_changed(self, _index: int) -> None:
         self._edit_layer("init", self._init.currentData(), "Change init")
 
-    # -- keys -----------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Handle the list's editing keys before QListWidget turns Alt+Up into cursor moves."""
         if watched is self._list and event.type() == QEvent.Type.KeyPress:
@@ -235,6 +234,8 @@ class LayerStackWidget(QWidget):
             self._first_changed_row(self._shown, spec.layers)
         row = self._list.currentRow() if row is None else row
         self._shown = spec.layers
+        self._input_label.setText(f"Input · {spec.input_size} features")
+        self._output_label.setText(f"Output · {spec.output_size} classes")
         self._rebuilding = True
         try:
             # Update rows in place when the count is unchanged: this slot can run inside

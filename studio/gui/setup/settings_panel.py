@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.limits import LIMITS
+from studio.core.limits import CUSTOM_DATA, LIMITS, MULTICLASS_DATASETS
 from studio.core.spec import RunSpec
+from studio.gui.setup.data_edits import with_dataset
+from studio.gui.setup.feature_checks import FeatureChecks
 from studio.gui.setup.number_field import ERROR_STYLE, NumberField, editor_for
 from studio.gui.setup.spec_model import SpecModel
 
-__all__ = ["CUDA_UNAVAILABLE", "SettingsPanel"]
+__all__ = ["CUDA_UNAVAILABLE", "CUSTOM_TEXT", "SettingsPanel"]
 
 CUDA_UNAVAILABLE = "CUDA is not available on this machine"
 _SEED_WRAP = LIMITS["data.seed"].hi  # Regenerate past the largest seed starts again at 0
@@ -58,10 +60,16 @@ _FIELDS = (
     ("Optimizer", "beta2_spin", "optimizer.beta2", "beta2"),
     ("Optimizer", "eps_spin", "optimizer.eps", "eps"),
     ("Data", "dataset_combo", "data.name", "dataset"),
+    ("Data", "classes_spin", "data.classes", "classes"),
     ("Data", "n_train_spin", "data.n_train", "train points"),
     ("Data", "n_test_spin", "data.n_test", "test points"),
     ("Data", "noise_spin", "data.noise", "noise"),
+    ("Data", "test_fraction_spin", "data.test_fraction", "test fraction"),
     ("Data", "data_seed_spin", "data.seed", "data seed"),)
+#: Fields of generated sets only, and of drawn or imported points only.
+_GENERATED_ONLY = ("n_train_spin", "n_test_spin", "noise_spin")
+_CUSTOM_ONLY = ("test_fraction_spin",)
+CUSTOM_TEXT = "Custom (drawn or imported)"
 
 
 def _get(spec: RunSpec, path: str) -> Any:
@@ -108,6 +116,10 @@ class SettingsPanel(QWidget):
             self._editors[name] = (path, label, editor)
             self._connect(name, editor)
             self._add_row(group, LIMITS[path].label, editor)
+        self.feature_checks = FeatureChecks(model)
+        self._forms["Data"].addRow(LIMITS["data.features"].label, self.feature_checks)
+        # "custom" is set by importing or drawing, never picked: no item, a placeholder.
+        self.editor("dataset_combo").setPlaceholderText(CUSTOM_TEXT)
         layout.addStretch(1)
         self._disable_cuda_if_unavailable()
         model.spec_changed.connect(self._on_model_spec_changed)
@@ -170,6 +182,8 @@ class SettingsPanel(QWidget):
         value = self._value(editor)
 
         def change(spec: RunSpec) -> RunSpec:
+            if path == "data.name":  # points and a class count the new set cannot hold go
+                return with_dataset(spec, value)
             opt = spec.optimizer
             # Turning momentum off or dampening on would make nesterov invalid: drop it too,
             # in the same undo step, instead of refusing the edit.
@@ -234,6 +248,15 @@ class SettingsPanel(QWidget):
             if not (isinstance(editor, NumberField) and editor.error()):
                 editor.setToolTip(LIMITS[path].tooltip)
         self._regenerate.setEnabled(not locked)
+        name = spec.data.name
+        # Disk and XOR are two-class; the data decides the rest (the spiral's arms, the
+        # classes one can draw).
+        self.editor("classes_spin").setEnabled(
+            not locked and name in (CUSTOM_DATA, *MULTICLASS_DATASETS))
+        for editor_name in _GENERATED_ONLY + _CUSTOM_ONLY:
+            custom_field = editor_name in _CUSTOM_ONLY
+            self.editor(editor_name).setEnabled(not locked and (name == CUSTOM_DATA)
+                                                == custom_field)
         nesterov = self.editor("nesterov_check")
         opt = spec.optimizer
         nesterov.setEnabled(not locked and opt.momentum > 0 and opt.dampening == 0)
