@@ -19,7 +19,6 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
@@ -38,49 +37,10 @@ from .evaluation import (
     predict_on_grid,
 )
 from .records import EpochReport
+from .snapshot import Snapshot, forked_optimizer_state, frozen_array, layer_outputs
 from .spec import OptimizerSpec, RunSpec
 
-__all__ = ["Session", "Snapshot", "frozen_array"]
-
-
-def frozen_array(tensor: torch.Tensor) -> np.ndarray:
-    """A read-only CPU numpy copy of ``tensor``: safe to hand to another thread."""
-    array = tensor.detach().to("cpu").numpy().copy()
-    array.flags.writeable = False
-    return array
-
-
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """Everything needed to put a session back exactly where it was.
-
-    Attributes
-    ----------
-    spec : RunSpec
-        The spec the session was training (after any fork).
-    epoch, steps : int
-        Epochs completed and optimiser steps taken.
-    elapsed_s : float
-        The session's training clock.
-    batch_index : int
-        Batches already taken in the unfinished epoch (0 at an epoch boundary).
-    weights : Mapping[str, torch.Tensor]
-        State-dict copies on the CPU (nobody else holds them).
-    optimizer_state : dict
-        A deep copy of the optimiser's ``state_dict()`` (torch's format).
-    rng_state : torch.Tensor
-        The batch-order generator's state at the start of the unfinished epoch (or now, at a
-        boundary): replaying ``batch_index`` batches from it restores the position.
-    """
-
-    spec: RunSpec
-    epoch: int
-    steps: int
-    elapsed_s: float
-    batch_index: int
-    weights: Mapping[str, torch.Tensor]
-    optimizer_state: dict
-    rng_state: torch.Tensor
+__all__ = ["Session", "Snapshot", "frozen_array"]  # the last two live in .snapshot
 
 
 class Session:
@@ -355,13 +315,8 @@ class Session:
         spec = dataclasses.replace(self.spec, **changes)
         snap = self.snapshot()
         child = type(self)(spec, data=self.data)
-        state = copy.deepcopy(snap.optimizer_state)
-        if spec.optimizer.name == self.spec.optimizer.name:
-            fresh_groups = child.optimizer.state_dict()["param_groups"]
-            for group, fresh in zip(state["param_groups"], fresh_groups, strict=True):
-                group.update({k: v for k, v in fresh.items() if k != "params"})
-        else:
-            state = child.optimizer.state_dict()
+        state = forked_optimizer_state(snap.optimizer_state, child.optimizer.state_dict(),
+                                       same_kind=spec.optimizer.name == self.spec.optimizer.name)
         child.restore(dataclasses.replace(snap, spec=spec, optimizer_state=state))
         return child
 
@@ -387,15 +342,4 @@ class Session:
 
         Returns one read-only ``(N, width)`` array per module of the ``Sequential``, in order.
         """
-        x = self.data.model_inputs(points)
-        outputs = []
-        was_training = self.model.training
-        self.model.eval()
-        try:
-            with torch.no_grad():
-                for module in self.model:
-                    x = module(x)
-                    outputs.append(frozen_array(x))
-        finally:
-            self.model.train(was_training)
-        return tuple(outputs)
+        return layer_outputs(self.model, self.data.model_inputs(points))
