@@ -109,17 +109,22 @@ class BackpropInspector(QWidget):
         self.step_button.clicked.connect(self._on_step_button_clicked)
         self.summary = QLabel("Freeze a batch to trace it.", self, objectName="inspect_summary")
         self.summary.setWordWrap(True)
-        self.cards = QWidget()
-        self.cards_layout = QVBoxLayout(self.cards)
-        scroll = QScrollArea(self, widgetResizable=True)
-        scroll.setWidget(self.cards)
+        self.scroll = QScrollArea(self, widgetResizable=True)
+        self._new_cards()
         controls = QHBoxLayout()
         for w in (self.size_box, self.points_edit, self.freeze_button, self.step_button):
             controls.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.summary)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
+
+    def _new_cards(self) -> None:
+        # A fresh container per trace: setWidget deletes the old one at once (deleteLater
+        # would leave the old cards drawn until the event loop next runs).
+        self.cards = QWidget()
+        self.cards_layout = QVBoxLayout(self.cards)
+        self.scroll.setWidget(self.cards)
 
     def freeze(self) -> bool:
         """Take weights and a batch from the source and trace them; False if there is none."""
@@ -172,10 +177,7 @@ class BackpropInspector(QWidget):
             f"Optimiser: {trace.optimizer_formula}<br>Max relative error vs autograd "
             f"{trace.max_autograd_error:.1e}, vs finite differences "
             f"{trace.max_numeric_error:.1e}{before}")
-        while self.cards_layout.count():
-            item = self.cards_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        self._new_cards()
         self.cards_layout.addWidget(QLabel("<b>Forward</b>"))
         for m in trace.modules:
             self.cards_layout.addWidget(self._forward_card(m))

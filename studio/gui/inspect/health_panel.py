@@ -19,9 +19,9 @@ from ..style import style_plot
 __all__ = ["REDRAW_MS", "HealthPanel"]
 
 REDRAW_MS = 100
-_METRICS = (("grad_norm", "gradient norm ‖∇W‖", True),
-            ("update_ratio", "update ratio ‖Δw‖/‖w‖", True),
-            ("unit_share", "dead (ReLU) / saturated (tanh, σ) units", False))
+_METRICS = (("grad_norm", "gradient norm ‖∇W‖ (colour: layer 1 red … output violet)", True),
+            ("update_ratio", "update ratio ‖Δw‖ / ‖w‖ per epoch", True),
+            ("unit_share", "% dead (ReLU) or saturated (tanh, σ) units", False))
 
 
 def _positive(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,14 +47,19 @@ class HealthPanel(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         for row, (key, title, log) in enumerate(_METRICS):
             plot = self.graphics.addPlot(row=row, col=0)
-            style_plot(plot, y_label=title, legend=row == 0)
+            style_plot(plot, x_label=None, y_label=None, legend=False)
+            plot.setTitle(title, size="9pt")
             plot.setLogMode(y=log)
+            if not log:
+                plot.setYRange(0, 100)
             self.plots[key] = plot
         self.layer_box = QComboBox(self, objectName="health_layer")
         self.layer_box.currentIndexChanged.connect(self._on_layer_box_changed)
         for row, key in enumerate(("weights", "gradients"), start=len(_METRICS)):
             plot = self.graphics.addPlot(row=row, col=0)
-            style_plot(plot, y_label=f"{key}: 5/25/50/75/95 %", legend=False)
+            style_plot(plot, x_label="epoch" if key == "gradients" else None, y_label=None,
+                       legend=False)
+            plot.setTitle(f"{key} of the chosen layer: percentiles 5/25/50/75/95", size="9pt")
             self.plots[key] = plot
         self.summary = QLabel("", self, objectName="health_summary")
         layout = QVBoxLayout(self)
@@ -136,7 +141,7 @@ class HealthPanel(QWidget):
                 curve = self._curves.get((key, k))
                 if curve is None:
                     curve = self._curves[(key, k)] = self.plots[key].plot(
-                        pen=pg.mkPen(color, width=1.5), name=name if key == "grad_norm" else None)
+                        pen=pg.mkPen(color, width=1.5), name=name)
                 curve.setData(x, y)
         self._draw_bands()
         self._draw_summary()

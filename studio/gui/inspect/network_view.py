@@ -44,16 +44,24 @@ class NetworkCanvas(QWidget):
         """Show ``maps`` (thumbnails are made here, once per payload)."""
         self.maps = maps
         self._thumbs = [] if maps is None else [
-            [heatmap_pixmap(m, _NODE, flip_rows=True) for m in layer.maps] for layer in maps.layers]
+            [heatmap_pixmap(m, 2 * _NODE, flip_rows=True) for m in layer.maps]
+            for layer in maps.layers]
         self.update()
+
+    def _node(self) -> float:
+        # Nodes shrink so the tallest column fits between the titles and the "+N more" line.
+        tallest = max(len(layer.shown) for layer in self.maps.layers)
+        return max(8.0, min(_NODE, (self.height() - 40) / tallest - _GAP))
+
+    def _step(self) -> float:
+        return (self.width() - 2 * _MARGIN - self._node()) / max(len(self.maps.layers) - 1, 1)
 
     def node_rect(self, k: int, j: int) -> QRectF:
         """Where unit ``j`` of layer ``k`` is drawn."""
-        layers = self.maps.layers
-        step = (self.width() - 2 * _MARGIN - _NODE) / max(len(layers) - 1, 1)
-        count = len(layers[k].shown)
-        top = (self.height() - count * (_NODE + _GAP)) / 2
-        return QRectF(_MARGIN + k * step, max(top, 4) + j * (_NODE + _GAP), _NODE, _NODE)
+        node = self._node()
+        count = len(self.maps.layers[k].shown)
+        top = 18 + (self.height() - 40 - count * (node + _GAP)) / 2
+        return QRectF(_MARGIN + k * self._step(), top + j * (node + _GAP), node, node)
 
     def edges(self) -> list[tuple[int, int, int, object, float]]:
         """``(layer, from unit, to unit, QColor, width)`` of every drawn edge into each layer.
@@ -104,12 +112,16 @@ class NetworkCanvas(QWidget):
                 painter.drawRect(rect)
             painter.setPen(text)
             first = self.node_rect(k, 0)
-            painter.drawText(QRectF(first.x() - 20, 0, _NODE + 40, 14),
-                             Qt.AlignmentFlag.AlignCenter, layer.name)
+            room = max(self._step() - 4, first.width())
+            # Narrow columns get short titles ("h3") rather than overlapping ones.
+            title = layer.name if room >= 64 else layer.name.replace("hidden ", "h")
+            centre = first.center().x()
+            painter.drawText(QRectF(centre - room / 2, 0, room, 14),
+                             Qt.AlignmentFlag.AlignCenter, title)
             if layer.hidden_count:
                 last = self.node_rect(k, len(layer.shown) - 1)
-                painter.drawText(QRectF(last.x() - 20, last.bottom() + 2, _NODE + 40, 14),
-                                 Qt.AlignmentFlag.AlignCenter, f"+{layer.hidden_count} more")
+                painter.drawText(QRectF(centre - room / 2, last.bottom() + 2, room, 14),
+                                 Qt.AlignmentFlag.AlignCenter, f"+{layer.hidden_count}")
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         unit = self.unit_at(event.position())
