@@ -30,12 +30,14 @@ from __future__ import annotations
 
 from . import data, init, optim
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from .gradcheck import GradcheckReport, gradcheck
 from .layers import Linear
 from .losses import CrossEntropyLoss, MSELoss
 from .module import Module, Parameter, Sequential
 
 __all__ = [
     "CrossEntropyLoss",
+    "GradcheckReport",
     "Identity",
     "LeakyReLU",
     "Linear",
@@ -47,6 +49,7 @@ __all__ = [
     "Sigmoid",
     "Tanh",
     "data",
+    "gradcheck",
     "init",
     "optim",
 ]

@@ -1,0 +1,1 @@
+"""Look inside: the network view, the layer-health panel and the backprop inspector."""
