@@ -15,12 +15,12 @@ def test_examples_subcommand_lists_names_and_summaries(capsys) -> None:
     assert main(["examples"]) == 0
     lines = capsys.readouterr().out.splitlines()
     rows = {line.split()[0]: " ".join(line.split()[1:]) for line in lines[:-2]}
-    assert list(rows) == ["dead_relu", "seed_a", "seed_b", "vanishing_sigmoid", "x2_y2"]
-    assert lines[1].startswith("seed_a ") and rows["seed_a"] == (
+    assert list(rows) == ["seed_a", "seed_b", "dead_relu", "vanishing_sigmoid", "x2_y2"]
+    assert lines[0].startswith("seed_a ") and rows["seed_a"] == (
         "2-25-25-25-2 relu, cross_entropy, sgd lr 0.1 momentum 0.2, "
         "batch 100, 200 epochs; disk data 1000 train / 1000 test")
     assert rows["seed_b"].startswith("2-25-25-25-2 relu/relu/tanh, mse, ")
-    assert lines[-1] == "train one headless: minidl-studio --headless dead_relu --out DIR"
+    assert lines[-1] == "train one headless: minidl-studio --headless seed_a --out DIR"
 
 
 def test_examples_subcommand_help_and_bad_arguments(capsys) -> None:

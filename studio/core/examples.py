@@ -45,7 +45,7 @@ class UnknownExampleError(LookupError):
 
 
 def example_names() -> tuple[str, ...]:
-    """The names of the shipped examples, sorted.
+    """The names of the shipped examples: the seed networks first, then the lessons, sorted.
 
     Returns
     -------
@@ -53,8 +53,10 @@ def example_names() -> tuple[str, ...]:
         File names without ``.json``, e.g. ``("seed_a", "seed_b")``.
     """
     root = resources.files(EXAMPLES_PACKAGE)
-    return tuple(sorted(entry.name[:-len(_SUFFIX)] for entry in root.iterdir()
-                        if entry.name.endswith(_SUFFIX) and entry.is_file()))
+    names = (entry.name[:-len(_SUFFIX)] for entry in root.iterdir()
+             if entry.name.endswith(_SUFFIX) and entry.is_file())
+    # The seed tasks are what the studio is about; the lessons come after them.
+    return tuple(sorted(names, key=lambda name: (not name.startswith("seed_"), name)))
 
 
 def load_example(name: str) -> RunSpec:

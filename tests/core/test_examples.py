@@ -22,7 +22,7 @@ from studio.core.examples import (
 
 def test_the_seed_examples_are_package_data() -> None:
     assert example_names() == (
-        "dead_relu", "seed_a", "seed_b", "vanishing_sigmoid", "x2_y2")
+        "seed_a", "seed_b", "dead_relu", "vanishing_sigmoid", "x2_y2")
     # Inside the package, beside an __init__: what setuptools ships as package data.
     root = resources.files("studio.examples")
     assert root.joinpath("seed_a.json").is_file() and root.joinpath("__init__.py").is_file()
@@ -40,13 +40,13 @@ def test_an_unknown_name_lists_the_available_ones(name: str) -> None:
     with pytest.raises(UnknownExampleError) as info:
         load_example(name)
     assert isinstance(info.value, LookupError) and info.value.name == name
-    assert str(info.value) == (f"no example named {name!r} (available: dead_relu, seed_a, "
-                               "seed_b, vanishing_sigmoid, x2_y2)")
+    assert str(info.value) == (f"no example named {name!r} (available: seed_a, seed_b, "
+                               "dead_relu, vanishing_sigmoid, x2_y2)")
 
 
 def test_labels_are_the_specs_names_and_skip_a_broken_example(monkeypatch) -> None:
     labels = dict(example_labels())
-    assert list(labels) == ["dead_relu", "seed_a", "seed_b", "vanishing_sigmoid", "x2_y2"]
+    assert list(labels) == ["seed_a", "seed_b", "dead_relu", "vanishing_sigmoid", "x2_y2"]
     assert labels["seed_a"].startswith("seed A") and labels["seed_b"].startswith("seed B")
 
     real = ex.load_example
@@ -58,7 +58,7 @@ def test_labels_are_the_specs_names_and_skip_a_broken_example(monkeypatch) -> No
 
     monkeypatch.setattr(ex, "load_example", broken_b)
     assert [name for name, _ in example_labels()] == [
-        "dead_relu", "seed_a", "vanishing_sigmoid", "x2_y2"]
+        "seed_a", "dead_relu", "vanishing_sigmoid", "x2_y2"]
 
 
 def test_a_broken_example_fails_like_a_broken_file(tmp_path: Path, monkeypatch) -> None:

@@ -23,7 +23,7 @@ def test_the_menu_lists_every_packaged_example(qtbot):
 
 def test_opening_an_example_by_name(qtbot):
     window = make_window(qtbot)
-    window.actions["example_2"].trigger()  # after the dead_relu lesson and seed A
+    window.actions["example_1"].trigger()  # the seeds come first
     assert window.spec_model.spec == load_example("seed_b")
     assert window.document.path is None and not window.spec_model.is_dirty
     assert window.windowTitle() == "seed_b (example) — minidl-studio"
@@ -44,5 +44,5 @@ def test_an_unknown_example_shows_an_error_and_keeps_the_session(qtbot, dialog_c
     before = window.spec_model.spec
     assert not window.open_example("seed_z")
     errors = [args for name, args in dialog_calls if name == "show_error"]
-    assert len(errors) == 1 and "available: dead_relu, seed_a, seed_b" in errors[0][2]
+    assert len(errors) == 1 and "available: seed_a, seed_b, dead_relu" in errors[0][2]
     assert window.spec_model.spec == before

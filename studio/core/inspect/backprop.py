@@ -239,8 +239,10 @@ def inspect_batch(spec, weights: Mapping[str, object], points, labels, *,
             inputs.append(h)
             h = m(h)
             outputs.append(h)
-            deriv = getattr(m, "_deriv", None)
-            derivs.append(None if deriv is None else deriv.clone())
+            # An element-wise activation's f'(x) as its own backward sees it (from what its
+            # forward cached): the backward of a tensor of ones. Linear layers have none.
+            elementwise = not list(m.parameters()) and h.shape == inputs[-1].shape
+            derivs.append(m.backward(torch.ones_like(h)).clone() if elementwise else None)
         loss = float(loss_fn(h, target))
         g = grad_logits = loss_fn.backward()
         incoming, outgoing = [None] * len(modules), [None] * len(modules)
