@@ -23,7 +23,8 @@ __all__ = [
     "BACKGROUND", "CLASS_COLORS", "DISAGREE_LUT", "DRIFT_COLORS", "FOREGROUND",
     "FRAMEWORK_COLORS", "GRID_ALPHA", "LABEL_BORDER_COLOR", "LABEL_FILL", "LEGEND_OFFSET",
     "CURSOR_COLOR", "FORK_COLOR", "MARKER_COLOR", "OVERLAY_COLORS", "MISCLASSIFIED_COLOR",
-    "MUTED_TEXT", "OUTLINE_COLOR", "POINT_EDGE_COLOR", "REGION_COLORMAP", "TEST_COLOR", "TRAIN_COLOR", "PlotColors", "configure_pyqtgraph",
+    "MUTED_TEXT", "OUTLINE_COLOR", "POINT_EDGE_COLOR", "REGION_COLORMAP", "TEST_COLOR",
+    "TRAIN_COLOR", "PlotColors", "configure_pyqtgraph",
     "follow_palette", "pen", "plot_colors", "style_plot", "with_alpha",
 ]
 

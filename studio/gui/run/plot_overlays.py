@@ -80,7 +80,7 @@ class CurveOverlays:
     @property
     def fork_labels(self) -> list[str]:
         """The labels of the markers drawn (for tests and accessibility)."""
-        return [line.label.format for line in self._forks if line.label is not None]
+        return [line.label.format for line in self._forks if getattr(line, "label", None)]
 
     # -- overlaid runs --------------------------------------------------------------------
     def set_overlays(self, runs: tuple[RunRecord, ...]) -> None:
