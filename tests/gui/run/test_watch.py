@@ -12,7 +12,6 @@ from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 from studio.core import train
 from studio.gui import dialogs
 from studio.gui.run.controls import PACES
-from studio.gui.run.run_controller import RunState
 
 MEDIUM = dataclasses.replace(SMALL, epochs=40)
 
