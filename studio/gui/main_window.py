@@ -1,31 +1,33 @@
 """The studio's main window: editors on the left, run controls and plots in the centre.
 
 The window is wiring: a :class:`SpecModel` (what to train) inside a :class:`Document` (the open
-file), a :class:`RunController` (the run), views of them, the menus, the export commands, and
-the dialogs of file handling. Plots redraw from one frame timer, paced by their
-measured cost (:mod:`studio.gui.run.frame_pacer`), only when new reports arrived.
+file), a :class:`RunController` (the run, its history and timeline), views of them, the menus,
+the file and export commands (:class:`~studio.gui.session_commands.FileCommands`,
+:class:`~studio.gui.run.export_commands.ExportCommands`). Plots redraw from one frame timer,
+paced by their measured cost (:mod:`studio.gui.run.frame_pacer`), only when new reports
+arrived. The region view shows the epoch the timeline selects (the latest while following).
 """
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from studio.core import EpochReport, RunSpec, SpecError, StudioIOError
-from studio.core.examples import UnknownExampleError, load_example
+from studio.core import EpochReport, RunSpec
 from studio.gui import dialogs
 from studio.gui.document import Document
 from studio.gui.menus import build_menus
+from studio.gui.paused_edits import PausedEdits
 from studio.gui.run.controls import RunControls
 from studio.gui.run.export_commands import ExportCommands
 from studio.gui.run.frame_pacer import FrameClock
+from studio.gui.run.history_panel import RunHistoryPanel
 from studio.gui.run.plots import CurvesView
 from studio.gui.run.region import DecisionRegionView
 from studio.gui.run.run_controller import STOP_WAIT_MS, RunController, RunState
+from studio.gui.run.timeline import TimelineBar, TimelineSelection
+from studio.gui.session_commands import FileCommands
 from studio.gui.setup.architecture_view import ArchitectureSummary
 from studio.gui.setup.layer_stack import LayerStackWidget
 from studio.gui.setup.settings_panel import SettingsPanel
@@ -54,31 +56,47 @@ class MainWindow(QMainWindow):
         self.spec_model = SpecModel(spec, parent=self)
         self.document = Document(self.spec_model, parent=self)
         self.controller = RunController(self.spec_model, parent=self)
+        self.selection = TimelineSelection(self.controller, parent=self)
 
         self.layer_stack = LayerStackWidget(self.spec_model)
         self.architecture = ArchitectureSummary(self.spec_model)
         self.settings_panel = SettingsPanel(self.spec_model)
         self.controls = RunControls(self.controller)
+        self.timeline_bar = TimelineBar(self.selection)
         self.curves = CurvesView(self.controller)
-        self.region = DecisionRegionView(self.controller, self.spec_model)
+        # The region shows the selected epoch: the selection has the controller's face.
+        self.region = DecisionRegionView(self.selection, self.spec_model)
+        self.history_panel = RunHistoryPanel(self.controller)
+        self._paused_edits = PausedEdits(self.controller, self.layer_stack, self.settings_panel)
         self._build_layout()
+        self.files = FileCommands(self)
+        # The file commands are the window's (menus, tests and the launcher call them here).
+        for name in ("confirm_discard", "new_file", "open_file", "open_path", "open_example",
+                     "save_file", "save_file_as", "save_to"):
+            setattr(self, name, getattr(self.files, name))
         self.exports = ExportCommands(self, self.controller, self.curves, self.region,
                                       stem=self.document.stem,
                                       show_status=self.statusBar().showMessage)
         self.compare_window = None  # Tools > Compare with torch.nn, created on first use
         # Close/open/new asked while a run finishes a long batch: done when it has stopped.
-        self._after_stop = DeferredAction(self)
-        self._closing = False  # a close was confirmed and waits for the threads
+        self.after_stop = DeferredAction(self)
+        self.closing = False  # a close was confirmed and waits for the threads
         self.menus = build_menus(self)
         self.actions = self.menus.actions
 
         self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
         self.document.changed.connect(self._on_document_changed)
-        self.controller.state_changed.connect(self._on_controller_state_changed)
-        self.controller.diverged.connect(self._on_controller_diverged)
-        self.controller.run_failed.connect(self._on_controller_run_failed)
-        self.controller.run_ended.connect(self._on_controller_run_ended)
-        self.controller.cleared.connect(self._draw_frame)
+        controller = self.controller
+        controller.state_changed.connect(self._on_controller_state_changed)
+        controller.diverged.connect(self._on_controller_diverged)
+        controller.run_failed.connect(self._on_controller_run_failed)
+        controller.run_ended.connect(self._on_controller_run_ended)
+        controller.run_started.connect(self._on_controller_run_started)
+        controller.cleared.connect(self._on_controller_run_started)
+        controller.history_changed.connect(self._on_controller_history_changed)
+        self.selection.changed.connect(self._on_selection_changed)
+        self.history_panel.overlays_changed.connect(self.curves.overlays.set_overlays)
+        self.spec_model.spec_changed.connect(self._on_model_spec_changed)
         self._on_document_changed()
         self.statusBar().showMessage("Ready: press Start to train the network.")
 
@@ -99,6 +117,14 @@ class MainWindow(QMainWindow):
         dock.setMinimumWidth(editor.minimumSizeHint().width()
                              + scroll.verticalScrollBar().sizeHint().width() + 8)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        history = QDockWidget("Run history", self, objectName="run_history_dock")
+        history.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                            | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        history.setWidget(self.history_panel)
+        # The editors keep the full height on the left; the history sits under the plots.
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, history)
+        self.resizeDocks([history], [130], Qt.Orientation.Vertical)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, objectName="plot_splitter")
         splitter.addWidget(self.curves)
@@ -107,6 +133,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         centre = QWidget(objectName="centre_panel")
         layout = QVBoxLayout(centre)
+        self.controls.second_row.addWidget(self.timeline_bar, 1)
         layout.addWidget(self.controls)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(centre)
@@ -121,8 +148,27 @@ class MainWindow(QMainWindow):
             self.curves.refresh()
             self.region.refresh()
             self.controls.refresh()
+            self.timeline_bar.refresh()
+            if self.selection.epoch is None and self.controller.reports:
+                # Following: the views of other features follow the latest epoch too.
+                self.controller.select_epoch(self.selection.latest_epoch)
             if self.controller.state == RunState.PAUSED:
                 self._show_paused()  # the epoch in flight at the click arrives after it
+
+    def _on_selection_changed(self) -> None:
+        epoch = self.selection.epoch
+        self.curves.overlays.set_cursor(epoch)
+        self.region.refresh()
+        self.timeline_bar.refresh()
+        self._set_summary_title()
+
+    def _set_summary_title(self) -> None:
+        box = self.region.summary.parentWidget()
+        stale = self.curves.is_stale
+        self.region.summary.setEnabled(not stale)  # greyed: not what the editors would train
+        box.setTitle("Previous run (setup changed)" if stale
+                     else "Latest epoch" if self.selection.epoch is None
+                     else f"Epoch {self.selection.epoch} (timeline replay)")
 
     def _show_paused(self) -> None:
         epoch = self.controller.reports[-1].epoch if self.controller.reports else 0
@@ -144,6 +190,22 @@ class MainWindow(QMainWindow):
         elif state == RunState.IDLE:
             self.statusBar().showMessage("Reset: Start replays the same seeded run.")
 
+    def _on_controller_run_started(self, _how: str = "") -> None:
+        self.curves.reset_view()  # the old zoom and hover box described other curves
+        self.curves.set_stale(False)
+        self._on_controller_history_changed()
+        self._draw_frame()
+
+    def _on_controller_history_changed(self) -> None:
+        current = self.controller.log.history.current
+        self.curves.overlays.set_forks(current.markers if current is not None else ())
+
+    def _on_model_spec_changed(self, spec: RunSpec) -> None:
+        controller = self.controller
+        if controller.state in (RunState.ENDED, RunState.IDLE) and controller.reports:
+            self.curves.set_stale(spec != controller.spec)
+            self._set_summary_title()
+
     def _on_controller_run_ended(self, reason: str) -> None:
         reports = self.controller.reports
         last = reports[-1] if reports else None
@@ -160,96 +222,6 @@ class MainWindow(QMainWindow):
 
     def _on_controller_run_failed(self, message: str) -> None:
         dialogs.show_error(self, "Training failed", message)
-
-    # -- files ----------------------------------------------------------------------------
-    def confirm_discard(self) -> bool:
-        """Ask to save unsaved changes; False when the user cancels (or saving failed)."""
-        if not self.document.is_dirty:
-            return True
-        answer = dialogs.ask_save_changes(self, self.document.display_name())
-        if answer == "save":
-            return self.save_file()
-        return answer == "discard"
-
-    def _replace_spec(self, spec: RunSpec, path: Path | None, message: str,
-                      example: str | None = None) -> None:
-        if self._closing:
-            return
-        if not self.controller.shutdown(STOP_WAIT_MS):
-            # A long batch: never freeze the GUI waiting for it, and never replace the spec
-            # under a run that still exists (the model is locked): do it once it has stopped.
-            self._after_stop.defer(lambda: not self.controller.is_active,
-                                   lambda: self._replace_spec(spec, path, message, example))
-            self.statusBar().showMessage("Stopping the run… the new setup opens when it has "
-                                         "stopped.")
-            return
-        self.controller.reset()
-        self.document.replace(spec, path, example=example)
-        self.statusBar().showMessage(message)
-
-    def new_file(self) -> None:
-        """File > New: the default seed network, untitled."""
-        if self.confirm_discard():
-            self._replace_spec(RunSpec(), None, "New setup.")
-
-    def open_file(self) -> None:
-        """File > Open…: ask for a spec file and open it."""
-        if not self.confirm_discard():
-            return
-        start = str(self.document.path.parent) if self.document.path else ""
-        path = dialogs.get_open_path(self, "Open run spec", start)
-        if path:
-            self.open_path(path, confirm=False)
-
-    def _read(self, path: str | os.PathLike, title: str) -> RunSpec | None:
-        try:
-            return self.document.read(path)  # parse first: a bad file must not stop the run
-        except (SpecError, StudioIOError) as exc:
-            dialogs.show_error(self, title, str(exc))
-            return None
-
-    def open_path(self, path: str | os.PathLike, *, confirm: bool = True) -> bool:
-        """Open the spec at ``path``; on a bad file show the error and change nothing."""
-        if confirm and not self.confirm_discard():
-            return False
-        spec = self._read(path, "Cannot open file")
-        if spec is None:
-            return False
-        self._replace_spec(spec, Path(path), f"Opened {path}.")
-        return True
-
-    def open_example(self, name: str) -> bool:
-        """Examples menu: load the example ``name`` as a new untitled setup (Save asks where)."""
-        if not self.confirm_discard():
-            return False
-        try:
-            spec = load_example(name)
-        except (SpecError, StudioIOError, UnknownExampleError) as exc:
-            dialogs.show_error(self, "Cannot open example", str(exc))
-            return False
-        self._replace_spec(spec, None, f"Loaded example {spec.name}.", example=name)
-        return True
-
-    def save_file(self) -> bool:
-        """File > Save (asks for a path the first time)."""
-        if self.document.path is None:
-            return self.save_file_as()
-        return self.save_to(self.document.path)
-
-    def save_file_as(self) -> bool:
-        """File > Save As…"""
-        path = dialogs.get_save_path(self, "Save run spec", self.document.suggested_path())
-        return bool(path) and self.save_to(dialogs.with_suffix(path, ".json"))
-
-    def save_to(self, path: str | os.PathLike) -> bool:
-        """Save the current spec to ``path`` atomically; show errors in a dialog."""
-        try:
-            self.document.save_as(path)
-        except OSError as exc:
-            dialogs.show_error(self, "Cannot save file", str(exc))
-            return False
-        self.statusBar().showMessage(f"Saved {path}.")
-        return True
 
     # -- compare --------------------------------------------------------------------------
     def show_compare_window(self):
@@ -278,10 +250,10 @@ class MainWindow(QMainWindow):
                                              and self.compare_window.is_running())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self._closing and not self.confirm_discard():
+        if not self.closing and not self.confirm_discard():
             event.ignore()
             return
-        self._closing = True  # asked once: the deferred close must not ask again
+        self.closing = True  # asked once: the deferred close must not ask again
         self._frames.set_active(False)
         self.controller.shutdown(STOP_WAIT_MS)
         if self.compare_window is not None:
@@ -292,7 +264,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.statusBar().showMessage("Stopping… the window closes when training has "
                                          "stopped.")
-            self._after_stop.defer(lambda: not self.threads_running(), self.close)
+            self.after_stop.defer(lambda: not self.threads_running(), self.close)
             return
         if self.compare_window is not None:
             self.compare_window.close()

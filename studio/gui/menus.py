@@ -1,4 +1,4 @@
-"""The main window's menu bar: File, Edit, Run, Tools, Examples, Help.
+"""The main window's menu bar: File (with Export), Edit, Run, Tools, Examples, Help.
 
 Kept apart from :mod:`studio.gui.main_window` so the window reads as wiring; every action
 calls a method of the window, of its export commands or of its run controller. Nothing here
@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from studio.core.examples import example_labels
+from studio.core.history.animation import mp4_available
 from studio.gui import help as help_texts
 from studio.gui.document import RecentFiles
 from studio.gui.run.controls import enabled_commands
@@ -98,7 +99,8 @@ def build_menus(window) -> Menus:
         lambda: fill_recent_menu(recent_menu, window.document.recent, window.open_path))
     for name, text, slot, key in (
             ("save", "&Save", window.save_file, "Ctrl+S"),
-            ("save_as", "Save &As…", window.save_file_as, "Ctrl+Shift+S")):
+            ("save_as", "Save &As…", window.save_file_as, "Ctrl+Shift+S"),
+            ("save_session", "Save Sess&ion…", window.files.save_session, "Ctrl+Alt+S")):
         actions[name] = _action(window, file_menu, name, text, slot, key)
     file_menu.addSeparator()
     model = window.spec_model
@@ -110,12 +112,17 @@ def build_menus(window) -> Menus:
                                                            stem=window.document.stem()))):
         actions[name] = _action(window, file_menu, name, text, slot)
     exports = window.exports
+    export_menu = file_menu.addMenu("&Export")
+    export_menu.setObjectName("export_menu")
+    animation = ("Training animation (GIF or MP4)…" if mp4_available()
+                 else "Training animation (GIF; MP4 needs imageio-ffmpeg)…")
     for name, text, slot in (
-            ("export_curves_png", "Export curves PNG…", exports.export_curves_png),
-            ("export_curves_csv", "Export curves CSV…", exports.export_curves_csv),
-            ("export_region_png", "Export decision region PNG…", exports.export_region_png),
-            ("export_weights", "Export trained weights…", exports.export_weights)):
-        actions[name] = _action(window, file_menu, name, text, slot)
+            ("export_curves_png", "Curves PNG…", exports.export_curves_png),
+            ("export_curves_csv", "Curves CSV…", exports.export_curves_csv),
+            ("export_region_png", "Decision region PNG…", exports.export_region_png),
+            ("export_weights", "Trained weights…", exports.export_weights),
+            ("export_animation", animation, window.files.export_animation)):
+        actions[name] = _action(window, export_menu, name, text, slot)
     file_menu.addSeparator()
     actions["quit"] = _action(window, file_menu, "quit", "&Quit", window.close, "Ctrl+Q")
 

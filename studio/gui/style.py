@@ -22,10 +22,11 @@ from PySide6.QtGui import QColor, QGuiApplication, QPalette, QPen
 from studio.core.palette import CLASS_COLORS, REGION_COLORMAP
 
 __all__ = [
-    "BACKGROUND", "CLASS_COLORS", "DISAGREE_LUT", "DRIFT_COLORS", "FOREGROUND",
+    "BACKGROUND", "BAND_COLOR", "CLASS_COLORS", "DISAGREE_LUT", "DRIFT_COLORS", "FOREGROUND",
     "FRAMEWORK_COLORS", "GRID_ALPHA", "LABEL_BORDER_COLOR", "LABEL_FILL", "LEGEND_OFFSET",
-    "MARKER_COLOR", "MISCLASSIFIED_COLOR", "MUTED_TEXT", "OUTLINE_COLOR", "POINT_EDGE_COLOR",
-    "REGION_COLORMAP", "TEST_COLOR", "TRAIN_COLOR", "PlotColors", "configure_pyqtgraph",
+    "CURSOR_COLOR", "FORK_COLOR", "MARKER_COLOR", "OVERLAY_COLORS", "MISCLASSIFIED_COLOR",
+    "MUTED_TEXT", "OUTLINE_COLOR", "POINT_EDGE_COLOR", "REGION_COLORMAP", "TEST_COLOR",
+    "TRAIN_COLOR", "PlotColors", "configure_pyqtgraph",
     "follow_palette", "pen", "plot_colors", "style_plot", "with_alpha",
 ]
 
@@ -53,6 +54,11 @@ POINT_EDGE_COLOR = "#ffffff"
 DISAGREE_LUT = np.array([[238, 238, 238], [214, 39, 40]], dtype=np.uint8)
 #: Marker line and label box of the curves' hover read-out (a dashed grey line, a white box).
 MARKER_COLOR = "#888888"
+BAND_COLOR = "#2f6db5"  # percentile bands of the layer-health distributions
+#: Runs overlaid from the run history (Tableau's hues apart from the live blue/orange).
+OVERLAY_COLORS = ("#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+CURSOR_COLOR = "#6a3d9a"  # the timeline cursor on the curves
+FORK_COLOR = "#555555"  # fork markers (settings changed mid-run)
 LABEL_BORDER_COLOR = "#999999"
 LABEL_FILL = (255, 255, 255, 220)
 

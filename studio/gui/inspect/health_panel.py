@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from studio.core.inspect import HealthSample
 
-from ..style import style_plot
+from ..style import BAND_COLOR, MARKER_COLOR, pen, style_plot, with_alpha
 
 __all__ = ["REDRAW_MS", "HealthPanel"]
 
@@ -68,7 +68,7 @@ class HealthPanel(QWidget):
         layout.addWidget(self.layer_box)
         self._curves: dict[tuple[str, int], pg.PlotDataItem] = {}
         self._bands: dict[str, tuple] = {}
-        self._markers = {key: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888"))
+        self._markers = {key: pg.InfiniteLine(angle=90, movable=False, pen=pen(MARKER_COLOR))
                          for key in self.plots}
         for key, line in self._markers.items():
             line.setVisible(False)
@@ -141,7 +141,7 @@ class HealthPanel(QWidget):
                 curve = self._curves.get((key, k))
                 if curve is None:
                     curve = self._curves[(key, k)] = self.plots[key].plot(
-                        pen=pg.mkPen(color, width=1.5), name=name)
+                        pen=pen(color, width=1.5), name=name)
                 curve.setData(x, y)
         self._draw_bands()
         self._draw_summary()
@@ -151,9 +151,11 @@ class HealthPanel(QWidget):
         for key, field in (("weights", "weight_pct"), ("gradients", "grad_pct")):
             plot = self.plots[key]
             if key not in self._bands:
-                lines = [plot.plot(pen=pg.mkPen("#2f6db5", width=w)) for w in (0.5, 1, 2, 1, 0.5)]
-                outer = pg.FillBetweenItem(lines[0], lines[4], brush=pg.mkBrush(47, 109, 181, 40))
-                inner = pg.FillBetweenItem(lines[1], lines[3], brush=pg.mkBrush(47, 109, 181, 80))
+                lines = [plot.plot(pen=pen(BAND_COLOR, width=w)) for w in (0.5, 1, 2, 1, 0.5)]
+                outer = pg.FillBetweenItem(lines[0], lines[4],
+                                           brush=pg.mkBrush(with_alpha(BAND_COLOR, 40)))
+                inner = pg.FillBetweenItem(lines[1], lines[3],
+                                           brush=pg.mkBrush(with_alpha(BAND_COLOR, 80)))
                 plot.addItem(outer)
                 plot.addItem(inner)
                 self._bands[key] = lines

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from studio.core import METRICS, EpochReport
 from studio.gui import style
+from studio.gui.run.plot_overlays import CurveOverlays
 
 __all__ = ["CurvesView"]
 
@@ -75,6 +76,8 @@ def _plot(name: str, title: str, y_label: str,
     # its tick labels and grid lines (~5 ms a frame): paint it from a pixmap until it changes.
     for axis in ("left", "bottom"):
         item.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+    # The epoch axis never goes negative, however the user drags (and never shows -300...300).
+    item.getViewBox().setLimits(xMin=0.0)
     widget.setMinimumSize(280, 160)
     style.follow_palette(widget)
     return widget
@@ -111,6 +114,8 @@ class CurvesView(QWidget):
             "train_acc": self._curve(self.accuracy_plot, "train", style.TRAIN_COLOR),
             "test_acc": self._curve(self.accuracy_plot, "test", style.TEST_COLOR),
         }
+        self.overlays = CurveOverlays(self.loss_plot, self.accuracy_plot)
+        self._stale = False
         self.log_scale_check = QCheckBox("Log-scale loss", objectName="log_scale_check")
         self.log_scale_check.setAccessibleName("Log-scale loss axis")
         self.log_scale_check.toggled.connect(self._on_log_scale_check_toggled)
@@ -161,6 +166,11 @@ class CurvesView(QWidget):
             if name.endswith("loss"):
                 keep &= values > 0
             curve.setData(epochs[keep], values[keep])
+            # One epoch is a point: without a symbol a one-point line draws nothing.
+            symbol = "o" if keep.sum() < 2 else None
+            if curve.opts["symbol"] != symbol:
+                curve.setSymbol(symbol)
+                curve.setSymbolBrush(curve.opts["pen"].color())
         if self._x_right is not None and epochs.size:
             spec = self._controller.spec
             right = _nice_ceiling(epochs[-1])
@@ -199,7 +209,44 @@ class CurvesView(QWidget):
         self._x_right = None  # the user zoomed or panned: the range is theirs now
 
     def _on_log_scale_check_toggled(self, checked: bool) -> None:
-        self.loss_plot.getPlotItem().setLogMode(y=checked)
+        item = self.loss_plot.getPlotItem()
+        item.setLogMode(y=checked)
+        # Log mode labels every minor tick (2..9 in each decade), which overlap: label the
+        # decades only.
+        item.getAxis("left").setStyle(maxTextLevel=0 if checked else 2)
+
+    # -- the state of the view ------------------------------------------------------------
+    def reset_view(self) -> None:
+        """Fit both axes to the data again and clear the hover read-out.
+
+        Called when a run starts, continues or a session opens, and on Reset: a zoom of the
+        old curves or a hover box over them would describe data that is no longer shown.
+        """
+        for plot in (self.loss_plot, self.accuracy_plot):
+            plot.getPlotItem().getViewBox().enableAutoRange()
+            for item in self._markers[plot]:
+                item.hide()
+        self.readout.setText("")
+        if self._live:
+            self._x_right = 0.0  # managed again (the user's zoom was of the old curves)
+
+    def set_stale(self, stale: bool) -> None:
+        """Grey the curves out as the previous run's (the setup changed since)."""
+        if stale == self._stale:
+            return
+        self._stale = stale
+        for name, curve in self.curves.items():
+            color = style.MARKER_COLOR if stale else (
+                style.TRAIN_COLOR if name.startswith("train") else style.TEST_COLOR)
+            curve.setPen(style.pen(color, 2))
+        suffix = " · previous run" if stale else ""
+        self.loss_plot.getPlotItem().setTitle(f"Loss{suffix}")
+        self.accuracy_plot.getPlotItem().setTitle(f"Accuracy{suffix}")
+
+    @property
+    def is_stale(self) -> bool:
+        """Whether the curves are shown as the previous run's."""
+        return self._stale
 
     def _on_plot_mouse_moved(self, plot: pg.PlotWidget, scene_pos: QPointF) -> None:
         view = plot.getPlotItem().getViewBox()

@@ -2,89 +2,47 @@
 
 :class:`RunController` is the model the run controls, the plots and the progress bar are
 views of. It lives in the GUI thread; the :class:`~studio.gui.run.worker.TrainingWorker` lives in
-its own ``QThread``, and only frozen ``EpochReport`` objects travel between them.
+its own ``QThread``, and only frozen data (reports, read-only weights, probe payloads) travels
+between them. Besides the run it keeps the session's :class:`~studio.gui.run.run_log.RunLog`
+(history and timeline), the pace, the probes of other views, and the trained session after a
+run ended, which Continue and Step train on from exactly where it stopped.
 """
 
 from __future__ import annotations
 
-import enum
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core import EpochReport, RunSpec
+from studio.core import EpochReport, RunSpec, Session, Snapshot
+from studio.core.history import SessionDocument
+from studio.gui.run.probes import Probe, ProbeError
+from studio.gui.run.run_link import RunLink
+from studio.gui.run.run_log import RunLog
+from studio.gui.run.run_state import (
+    DEFAULT_PACE,
+    GRID_INTERVAL_S,
+    REPORT_INTERVAL_S,
+    STOP_WAIT_MS,
+    RunState,
+)
 from studio.gui.run.worker import TrainingWorker
 from studio.gui.setup.spec_model import SpecModel
 from studio.gui.threads import WorkerThread
 
-__all__ = ["GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState", "STOP_WAIT_MS"]
-
-#: Seconds of training between decision grids during a run. Every epoch would cost the seed
-#: network ~40% of its speed (the 64x64 grid is four times its 1,000-point epoch); a grid every
-#: 0.15 s still animates the region smoothly at the rates the window draws it.
-GRID_INTERVAL_S = 0.15
-#: Seconds the worker gathers reports before sending them: below the frame interval, so the
-#: views lose nothing, while the GUI thread wakes (and takes the GIL) ~50 times a second
-#: instead of once per epoch (~1,000 a second for the seed network).
-REPORT_INTERVAL_S = 0.02
-#: How long the GUI thread may block waiting for a stopped run (Reset, opening a file,
-#: closing). Small runs stop within milliseconds; a 12x1024 network on a 20,000-point batch
-#: can take seconds, and the GUI must not freeze that long: the action then waits for
-#: ``run_ended`` instead (the state stays ``STOPPING`` meanwhile).
-STOP_WAIT_MS = 1000
-
-
-class RunState(enum.Enum):
-    """Where the run is; the buttons enable themselves from it."""
-
-    IDLE = "idle"          # no reports (never started, or reset)
-    RUNNING = "running"
-    PAUSED = "paused"
-    STOPPING = "stopping"  # stop asked, worker thread still finishing its batch
-    ENDED = "ended"        # finished, stopped, diverged or failed: the curves stay
-
-
-class _RunLink(QObject):
-    """Receives one run's worker signals in the GUI thread and forwards them while current.
-
-    Reports of a run that was already shut down may still sit in the event queue; cutting the
-    link (``current = False``) drops them without asking Qt who sent them.
-    """
-
-    def __init__(self, controller: RunController) -> None:
-        super().__init__(controller)
-        self.current = True
-        self._controller = controller
-
-    def _on_worker_epochs_finished(self, reports: tuple[EpochReport, ...]) -> None:
-        if self.current:
-            for report in reports:
-                self._controller._accept_report(report)
-
-    def _on_worker_grid_ready(self, grid) -> None:
-        if self.current:
-            self._controller._accept_grid(grid)
-
-    def _on_worker_weights_ready(self, weights) -> None:
-        if self.current:
-            self._controller.weights = weights
-
-    def _on_worker_failed(self, message: str) -> None:
-        if self.current:
-            self._controller._accept_failure(message)
-
-    def _on_thread_finished(self) -> None:
-        if self.current:
-            self._controller._end_run()
-
+# The states and constants are re-exported: views and tests import them from here.
+__all__ = ["DEFAULT_PACE", "GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState",
+           "STOP_WAIT_MS"]
 
 class RunController(QObject):
-    """Start, pause, step, stop and reset training runs of ``model.spec``.
+    """Start, pause, step, stop, continue and reset training runs of ``model.spec``.
 
     Parameters
     ----------
     model : SpecModel
-        The edited setup. A run trains a snapshot of ``model.spec`` taken at start, and locks
-        the model while the run exists.
+        The edited setup. A run trains a snapshot of ``model.spec`` taken at start and locks
+        the model while it runs; while paused the model unlocks, and optimiser settings
+        changed meanwhile fork the run on :meth:`resume` (or :meth:`step`).
     grid_size : int
         Side of the decision-region grid.
 
@@ -99,8 +57,20 @@ class RunController(QObject):
         The engine raised (e.g. an unavailable device).
     run_ended(str)
         ``"done"``, ``"stopped"``, ``"diverged"`` or ``"failed"``.
+    run_started(str)
+        ``"start"`` (fresh curves), ``"continue"`` or ``"open"`` (a session file): views
+        re-fit their axes.
     cleared()
         :meth:`reset` dropped the reports.
+    probe_ready(str, int, object)
+        ``(name, epoch, payload)`` of a probe (:meth:`add_probe`), in the GUI thread.
+    epoch_selected(int, object)
+        The timeline shows ``epoch``: its weights (read-only arrays by state-dict name, the
+        nearest kept snapshot at or before it) or None when none is kept.
+    forked(ForkMarker)
+        New optimiser settings took effect mid-run (drawn as a labelled marker).
+    history_changed()
+        A run was started, renamed, deleted or forked, or a session file was opened.
     """
 
     state_changed = Signal(object)
@@ -108,7 +78,12 @@ class RunController(QObject):
     diverged = Signal(object)
     run_failed = Signal(str)
     run_ended = Signal(str)
+    run_started = Signal(str)
     cleared = Signal()
+    probe_ready = Signal(str, int, object)
+    epoch_selected = Signal(int, object)
+    forked = Signal(object)
+    history_changed = Signal()
 
     def __init__(self, model: SpecModel, *, grid_size: int = 64,
                  parent: QObject | None = None) -> None:
@@ -118,12 +93,17 @@ class RunController(QObject):
         self._state = RunState.IDLE
         self._worker: TrainingWorker | None = None
         self._thread: WorkerThread | None = None
-        self._link: _RunLink | None = None
+        self._link: RunLink | None = None
         self._end_reason = "done"
         self._reset_pending = False  # reset() asked while the run was still stopping
         self._dirty = False
+        self._snapshot: Snapshot | None = None  # where an ended run stands, for Continue
+        self._probes: dict[str, Probe] = {}
+        self.pace: float | None = DEFAULT_PACE
+        self.log = RunLog()
         self.reports: list[EpochReport] = []
-        self.spec: RunSpec | None = None  # the spec of the current/last run
+        self.spec: RunSpec | None = None  # the spec of the current/last run (after forks)
+        self.until: int | None = None  # the epoch the current/last run trains to
         self.last_grid = None  # newest grid: of a report, or of the paused/stopped model
         self.weights = None  # frozen weights (name -> read-only array) at the last pause/end
 
@@ -134,9 +114,25 @@ class RunController(QObject):
         return self._state
 
     @property
+    def spec_model(self) -> SpecModel:
+        """The edited setup the runs start from."""
+        return self._model
+
+    @property
     def is_active(self) -> bool:
         """Whether a worker thread exists (running, paused or stopping)."""
         return self._thread is not None
+
+    @property
+    def planned_epochs(self) -> int:
+        """The epoch the run trains to (the edited spec's epochs before any run)."""
+        return self.until if self.until is not None else self._model.spec.epochs
+
+    @property
+    def can_continue(self) -> bool:
+        """Whether Continue can train on: an ended run whose session is kept, not diverged."""
+        return (self._snapshot is not None and not self.is_active and bool(self.reports)
+                and not self.reports[-1].diverged)
 
     def take_dirty(self) -> bool:
         """Return whether reports arrived (or were cleared) since the last call, and reset."""
@@ -146,11 +142,48 @@ class RunController(QObject):
     def _set_state(self, state: RunState) -> None:
         if state != self._state:
             self._state = state
+            # Paused: optimiser settings may change (they fork the run on resume).
+            self._model.set_locked(state in (RunState.RUNNING, RunState.STOPPING))
             self.state_changed.emit(state)
+
+    # -- probes and the timeline ----------------------------------------------------------
+    def add_probe(self, name: str, fn: Callable[[Session, EpochReport], object],
+                  every_epoch: bool = False) -> None:
+        """Ask ``fn(session, report)`` in the worker thread, on the live session.
+
+        It runs whenever the worker computes a decision grid (the redraw pace; also when the
+        run pauses or stops) or, with ``every_epoch``, after every epoch. It must return
+        frozen data (read-only arrays, tuples, numbers); the result arrives in the GUI thread
+        as ``probe_ready(name, epoch, payload)``. A probe that raises delivers a
+        :class:`~studio.gui.run.probes.ProbeError` once and is removed. Adding a probe under
+        an existing name replaces it; it takes effect in a running run at the next epoch.
+        """
+        self._probes[name] = Probe(name, fn, every_epoch)
+        self._push_probes()
+
+    def remove_probe(self, name: str) -> None:
+        """Stop asking probe ``name`` (nothing when there is none)."""
+        if self._probes.pop(name, None) is not None:
+            self._push_probes()
+
+    def _push_probes(self) -> None:
+        if self._worker is not None:
+            self._worker.probes = tuple(self._probes.values())
+
+    def select_epoch(self, epoch: int) -> None:
+        """Show ``epoch`` of the timeline: emits ``epoch_selected`` with its nearest weights."""
+        entry = self.log.timeline.nearest(epoch)
+        self.epoch_selected.emit(int(epoch), entry.weights if entry is not None else None)
+
+    def set_pace(self, pace: float | None) -> None:
+        """Train ``pace`` epochs per second (``None``: Max); a running run follows at once."""
+        self.pace = pace
+        if self._worker is not None:
+            self._worker.set_pace(pace)
 
     # -- commands -------------------------------------------------------------------------
     def start(self) -> None:
-        """Start a fresh run of the current spec (the previous curves are dropped)."""
+        """Start a fresh run of the current spec (its curves join the run history)."""
         if not self.is_active:
             self._launch(paused=False)
 
@@ -161,8 +194,9 @@ class RunController(QObject):
             self._set_state(RunState.PAUSED)
 
     def resume(self) -> None:
-        """Continue a paused run."""
+        """Continue a paused run (forking it if the optimiser settings were changed)."""
         if self._worker is not None and self._state == RunState.PAUSED:
+            self._fork_if_edited()
             self._worker.resume()
             self._set_state(RunState.RUNNING)
 
@@ -174,11 +208,20 @@ class RunController(QObject):
             self.resume()
 
     def step(self) -> None:
-        """Train exactly one more epoch (starting a paused run when none exists)."""
+        """Train exactly one more epoch: of the paused run, of an ended one, or a new one."""
         if not self.is_active:
-            self._launch(paused=True)
+            if self.can_continue:
+                self._launch(paused=True, until=max(self.until or 0, self.reports[-1].epoch + 1))
+            else:
+                self._launch(paused=True)
         if self._worker is not None and self._state == RunState.PAUSED:
+            self._fork_if_edited()
             self._worker.step()
+
+    def continue_run(self, epochs: int) -> None:
+        """Train ``epochs`` more epochs of the ended run, exactly where it stopped."""
+        if self.can_continue and epochs > 0:
+            self._launch(paused=False, until=self.reports[-1].epoch + int(epochs))
 
     def stop(self) -> None:
         """End the run after the current batch; the curves so far stay."""
@@ -201,9 +244,10 @@ class RunController(QObject):
     def _clear(self) -> None:
         self._reset_pending = False
         self.reports = []
-        self.spec = None
+        self.spec = self.until = None
         self.last_grid = None
         self.weights = None
+        self._snapshot = None
         self._dirty = True
         self._set_state(RunState.IDLE)
         self.cleared.emit()
@@ -225,27 +269,62 @@ class RunController(QObject):
         self._end_run()  # now, not when the queued QThread.finished arrives
         return True
 
+    # -- session files --------------------------------------------------------------------
+    def capture(self) -> SessionDocument:
+        """The session as it stands (call when no run is active): for a session file."""
+        return SessionDocument(self._model.spec, self.log.history, self.log.timeline,
+                               self._snapshot)
+
+    def load(self, doc: SessionDocument) -> None:
+        """Show a session file (no run active): history, curves, timeline; Continue trains on."""
+        self.log.load(doc)
+        session = doc.resume() if doc.live is not None else None  # checks the tensors fit
+        self._snapshot = doc.live
+        self.reports = self.log.reports
+        current = doc.history.current
+        self.spec = (doc.live.spec if doc.live is not None
+                     else current.current_spec if current is not None else None)
+        self.until = self.reports[-1].epoch if self.reports else None
+        self.last_grid = session.predict_grid(self._grid_size) if session is not None else None
+        self.weights = session.weights() if session is not None else None
+        self._dirty = True
+        self._set_state(RunState.ENDED if self.reports else RunState.IDLE)
+        self.history_changed.emit()
+        self.run_started.emit("open")
+
     # -- the worker thread ----------------------------------------------------------------
-    def _launch(self, *, paused: bool) -> None:
-        self.spec = self._model.spec
-        self.reports = []
-        self.last_grid = None
-        self.weights = None
+    def _fork_if_edited(self) -> None:
+        optimizer = self._model.spec.optimizer
+        if self.spec is not None and optimizer != self.spec.optimizer:
+            self._worker.fork(optimizer)
+
+    def _launch(self, *, paused: bool, until: int | None = None) -> None:
+        snapshot = None
+        if until is None:  # a fresh run
+            self.spec = self._model.spec
+            self.until = self.spec.epochs
+            self.reports = []
+            self.last_grid = None
+            self.weights = None
+            self._snapshot = None
+            self.log.start(self.spec)
+            self.history_changed.emit()
+        else:  # go on with the kept session (Continue, Step after the end)
+            snapshot, self._snapshot, self.until = self._snapshot, None, until
         self._dirty = True
         self._end_reason = "done"
         worker = TrainingWorker(self.spec, grid_size=self._grid_size, start_paused=paused,
                                 grid_interval_s=GRID_INTERVAL_S,
-                                batch_interval_s=REPORT_INTERVAL_S)
+                                batch_interval_s=REPORT_INTERVAL_S, snapshot=snapshot,
+                                until=self.until, pace=self.pace,
+                                probes=tuple(self._probes.values()))
         thread = WorkerThread(worker, name="training_thread", parent=self)
-        link = _RunLink(self)
-        worker.epochs_finished.connect(link._on_worker_epochs_finished)
-        worker.grid_ready.connect(link._on_worker_grid_ready)
-        worker.weights_ready.connect(link._on_worker_weights_ready)
-        worker.failed.connect(link._on_worker_failed)
-        thread.finished.connect(link._on_thread_finished)
+        link = RunLink(self)
+        link.connect(worker, thread)
         self._worker, self._thread, self._link = worker, thread, link
         self._model.set_locked(True)
         self._set_state(RunState.PAUSED if paused else RunState.RUNNING)
+        self.run_started.emit("start" if snapshot is None else "continue")
         thread.start()
 
     def _end_run(self) -> None:
@@ -255,15 +334,17 @@ class RunController(QObject):
         self._link.current = False
         self._link.deleteLater()
         self._worker = self._thread = self._link = None
+        self._snapshot = worker.snapshot  # None when it failed
         thread.dispose()  # the worker too
-        self._model.set_locked(False)
         self._set_state(RunState.ENDED)
+        self._model.set_locked(False)
         self.run_ended.emit(self._end_reason)
         if self._reset_pending:
             self._clear()
 
     def _accept_report(self, report: EpochReport) -> None:
         self.reports.append(report)
+        self.log.accept(report)
         if report.grid is not None:
             self.last_grid = report.grid
         self._dirty = True
@@ -276,6 +357,19 @@ class RunController(QObject):
         # The grid of the paused/stopped model, which the last report came without.
         self.last_grid = grid
         self._dirty = True
+
+    def _accept_probes(self, results) -> None:
+        for name, epoch, payload in results:
+            if isinstance(payload, ProbeError):
+                self.remove_probe(name)  # reported once, then not asked again
+            self.probe_ready.emit(name, epoch, payload)
+
+    def _accept_fork(self, epoch: int, spec: RunSpec) -> None:
+        self.spec = spec
+        marker = self.log.fork(epoch, spec)
+        if marker is not None:
+            self.forked.emit(marker)
+            self.history_changed.emit()
 
     def _accept_failure(self, message: str) -> None:
         self._end_reason = "failed"

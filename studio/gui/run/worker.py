@@ -2,16 +2,23 @@
 
 A :class:`TrainingWorker` is moved to a ``QThread`` and its :meth:`~TrainingWorker.run` slot
 is connected to ``QThread.started``. It is driven from the GUI thread through thread-safe
-methods (:meth:`resume`, :meth:`pause`, :meth:`step`, :meth:`stop`) that only flip state under
-a ``threading.Condition``: pausing is simply not pulling the next report, so a paused worker
-sleeps on the condition instead of spinning.
+methods (:meth:`resume`, :meth:`pause`, :meth:`step`, :meth:`stop`, :meth:`set_pace`,
+:meth:`fork`) that only flip state under a ``threading.Condition``: pausing is simply not
+pulling the next report, so a paused worker sleeps on the condition instead of spinning, and
+a paced worker sleeps on it between epochs (so stop, pause and a new pace wake it at once).
 
 Two options make a live view cheap for the training it watches. With ``grid_interval_s`` most
-reports come without a decision grid (the session skips it to keep training fast); the worker
-then computes the grid of the paused or stopped model itself and emits it as ``grid_ready``,
-so a paused view is never stale. With ``batch_interval_s`` reports travel in batches: one
-queued signal per report woke the GUI thread hundreds of times a second, and every wake-up
-takes the GIL from the training loop. A batch is always sent before the worker waits or ends.
+reports come without a decision grid (the session skips it to keep training fast) at Max
+pace; the worker then computes the grid of the paused or stopped model itself and emits it as
+``grid_ready``, so a paused view is never stale. At a set pace every report has its grid. With
+``batch_interval_s`` reports travel in batches: one queued signal per report woke the GUI
+thread hundreds of times a second, and every wake-up takes the GIL from the training loop. A
+batch is always sent before the worker waits or ends.
+
+Each epoch's weights go to the GUI's timeline (``weights_recorded``) as read-only arrays. At
+Max pace a net of more than :data:`WEIGHTS_EVERY_EPOCH_PARAMS` parameters sends them at most
+every :data:`WEIGHTS_INTERVAL_S` (and always the last epoch's): copying a large state dict
+every epoch would cost the run more than the timeline is worth.
 """
 
 from __future__ import annotations
@@ -21,9 +28,16 @@ import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from studio.core import RunSpec, Session
+from studio.core import OptimizerSpec, RunSpec, Session, Snapshot
+from studio.gui.run.probes import Probe, run_probes
 
-__all__ = ["TrainingWorker"]
+__all__ = ["WEIGHTS_EVERY_EPOCH_PARAMS", "WEIGHTS_INTERVAL_S", "TrainingWorker"]
+
+#: Up to this many parameters every epoch's weights are recorded, even at Max pace (the seed
+#: network has 1,427: copying them costs ~10 µs, against ~1 ms an epoch).
+WEIGHTS_EVERY_EPOCH_PARAMS = 50_000
+#: At Max pace, a larger net records its weights at most this often (seconds of wall time).
+WEIGHTS_INTERVAL_S = 0.1
 
 
 class TrainingWorker(QObject):
@@ -38,11 +52,20 @@ class TrainingWorker(QObject):
     start_paused : bool
         Wait for :meth:`resume` or :meth:`step` before pulling the first report.
     grid_interval_s : float, optional
-        Passed to :meth:`studio.core.Session.run`: compute the grid at most every this many
-        seconds of training (``None``: on every report).
+        At Max pace, passed to :meth:`studio.core.Session.run`: compute the grid at most every
+        this many seconds of training (``None``: on every report).
     batch_interval_s : float, optional
         Emit ``epochs_finished`` batches, sent once their oldest report is this many seconds
         old, instead of one ``epoch_finished`` per report (``None``).
+    snapshot : Snapshot, optional
+        Go on from this point (Continue, a reopened file) instead of a fresh run: the session
+        is rebuilt in the worker thread and restored to it, bit for bit.
+    until : int, optional
+        The epoch to stop after (default ``spec.epochs``).
+    pace : float, optional
+        Epochs per second (``None``: Max, as fast as it trains); see :meth:`set_pace`.
+    probes : tuple of Probe
+        Questions asked of the live session (see :mod:`studio.gui.run.probes`).
 
     Signals
     -------
@@ -50,10 +73,16 @@ class TrainingWorker(QObject):
         A frozen report; safe to hand to the GUI thread as is (without ``batch_interval_s``).
     epochs_finished(tuple)
         Consecutive frozen reports, oldest first (with ``batch_interval_s``).
+    weights_recorded(tuple)
+        ``(epoch, weights)`` pairs (read-only arrays), sent just before their reports.
+    probes_ready(tuple)
+        ``(name, epoch, payload)`` triples of the probes, sent just before their reports.
     grid_ready(object)
         The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
         when the last report came without one (only with ``grid_interval_s``): P(class 1)
         for two classes, else the ``(class_grid, confidence_grid)`` pair.
+    forked(int, RunSpec)
+        A :meth:`fork` took effect after this epoch; the run goes on with this spec.
     failed(str)
         The session raised; the message is shown to the user. ``finished`` follows.
     finished()
@@ -63,27 +92,44 @@ class TrainingWorker(QObject):
 
     epoch_finished = Signal(object)
     epochs_finished = Signal(object)
+    weights_recorded = Signal(object)
+    probes_ready = Signal(object)
     grid_ready = Signal(object)
     weights_ready = Signal(object)
+    forked = Signal(int, object)
     failed = Signal(str)
     finished = Signal()
 
     def __init__(self, spec: RunSpec, *, grid_size: int = 64, start_paused: bool = False,
                  grid_interval_s: float | None = None,
-                 batch_interval_s: float | None = None) -> None:
+                 batch_interval_s: float | None = None, snapshot: Snapshot | None = None,
+                 until: int | None = None, pace: float | None = None,
+                 probes: tuple[Probe, ...] = ()) -> None:
         super().__init__()
         self._spec = spec
         self._grid_size = grid_size
         self._grid_interval_s = grid_interval_s
         self._batch_interval_s = batch_interval_s
+        self._until = until
         self._batch: list = []  # reports not sent yet
-        self._batch_started = 0.0  # when the oldest of them arrived
-        self._session: Session | None = None  # built in the worker thread by run()
+        self._weights: list = []  # (epoch, weights) not sent yet
+        self._results: list = []  # probe results not sent yet
+        self._batch_started = 0.0  # when the oldest report of the batch arrived
+        self._weights_at = -float("inf")  # when weights were last recorded
+        self._start = snapshot
+        self.session: Session | None = None  # built in the worker thread by run()
+        self.snapshot: Snapshot | None = None  # where the run ended, for Continue
         self._grid_missing = False  # the last report came without a grid
+        self._last_report = None
         self._stop = threading.Event()  # also handed to the session: checked per batch/chunk
         self._cond = threading.Condition()
         self._running = not start_paused
         self._pending_steps = 0
+        self._pace = pace
+        self._report_at = 0.0  # when the last report arrived (the pace counts from it)
+        self._fork: OptimizerSpec | None = None
+        self._small = True  # few enough parameters to record the weights of every epoch
+        self.probes = probes  # replaced whole from the GUI thread (an atomic rebinding)
 
     # -- called from the GUI thread -----------------------------------------------------
     def resume(self) -> None:
@@ -99,7 +145,7 @@ class TrainingWorker(QObject):
             self._pending_steps = 0
 
     def step(self) -> None:
-        """While paused, pull exactly one more report."""
+        """While paused, pull exactly one more report (the pace does not delay it)."""
         with self._cond:
             self._pending_steps += 1
             self._cond.notify_all()
@@ -110,6 +156,17 @@ class TrainingWorker(QObject):
         with self._cond:
             self._cond.notify_all()
 
+    def set_pace(self, pace: float | None) -> None:
+        """Train ``pace`` epochs per second (``None``: Max); takes effect at once."""
+        with self._cond:
+            self._pace = pace
+            self._cond.notify_all()
+
+    def fork(self, optimizer: OptimizerSpec) -> None:
+        """Go on with other optimiser settings from the next epoch (:meth:`Session.fork`)."""
+        with self._cond:
+            self._fork = optimizer
+
     @property
     def is_stopping(self) -> bool:
         """Whether :meth:`stop` was called."""
@@ -117,73 +174,133 @@ class TrainingWorker(QObject):
 
     # -- runs in the worker thread --------------------------------------------------------
     def _may_pull(self) -> bool:
-        """Block until the next pull is allowed; False when stopped.
+        """Block until the next pull is allowed (paused, or the pace's wait); False if stopped.
 
-        Before blocking, send the batch and the grid the last report lacked: the paused
-        view is complete and exact.
+        Before blocking, send the batch; when paused also the grid the last report lacked
+        and the weights: the paused view is complete and exact.
         """
-        caught_up = False
+        flushed = caught_up = False
         while True:
             with self._cond:
                 if self._stop.is_set():
                     return False
-                if self._running or self._pending_steps:
-                    if not self._running:
-                        self._pending_steps -= 1
-                    return True
-                if caught_up:
+                paused = not (self._running or self._pending_steps)
+                if not paused:
+                    wait = 0.0
+                    if self._running and self._pace is not None:
+                        wait = self._report_at + 1.0 / self._pace - time.perf_counter()
+                    if wait <= 0.0:
+                        if not self._running:
+                            self._pending_steps -= 1
+                        return True
+                    if flushed:
+                        self._cond.wait(wait)
+                        continue
+                elif caught_up:
                     self._cond.wait()
                     continue
             # Outside the lock: pause()/resume() from the GUI thread must never wait on it.
             self._flush()
-            self._catch_up_grid()
-            self._send_weights()
-            caught_up = True
+            flushed = True
+            if paused:
+                self._catch_up_grid()
+                self._send_weights()
+                caught_up = True
 
-    def _send(self, report) -> None:
-        if self._batch_interval_s is None:
-            self.epoch_finished.emit(report)
-            return
+    def _wants_weights(self, report, until: int) -> bool:
+        if self._pace is not None or self._small or report.epoch >= until:
+            return True
+        return time.perf_counter() - self._weights_at >= WEIGHTS_INTERVAL_S
+
+    def _send(self, report, until: int) -> None:
         now = time.perf_counter()
+        self._report_at = now
+        if self._wants_weights(report, until):
+            self._weights_at = now
+            self._weights.append((report.epoch, self.session.weights()))
+        probes = self.probes if report.grid is not None else tuple(
+            p for p in self.probes if p.every_epoch)
+        self._results.extend(run_probes(probes, self.session, report))
         if not self._batch:
             self._batch_started = now
         self._batch.append(report)
-        if now - self._batch_started >= self._batch_interval_s:
-            self._flush()
+        if (self._batch_interval_s is None or self._pace is not None
+                or now - self._batch_started >= self._batch_interval_s):
+            self._flush()  # a paced epoch is shown as soon as it is trained
 
     def _flush(self) -> None:
+        if self._weights:
+            weights, self._weights = tuple(self._weights), []
+            self.weights_recorded.emit(weights)
+        if self._results:
+            results, self._results = tuple(self._results), []
+            self.probes_ready.emit(results)
         if self._batch:
             batch, self._batch = tuple(self._batch), []
-            self.epochs_finished.emit(batch)
+            if self._batch_interval_s is None:
+                for report in batch:
+                    self.epoch_finished.emit(report)
+            else:
+                self.epochs_finished.emit(batch)
 
     def _catch_up_grid(self) -> None:
         if not self._grid_missing:
             return
         self._grid_missing = False
         if self._spec.data.classes == 2:
-            self.grid_ready.emit(self._session.predict_grid(self._grid_size))
+            self.grid_ready.emit(self.session.predict_grid(self._grid_size))
         else:  # no P(class 1) map: the (class, confidence) grids, as the reports carry them
-            self.grid_ready.emit(self._session.predict_classes(self._grid_size))
+            self.grid_ready.emit(self.session.predict_classes(self._grid_size))
+        if self._last_report is not None:  # a grid was computed: so are the redraw probes
+            results = run_probes(self.probes, self.session, self._last_report)
+            if results:
+                self.probes_ready.emit(tuple(results))
 
     def _send_weights(self) -> None:
         """Emit a frozen copy of the weights (name → read-only numpy array) for export."""
-        self.weights_ready.emit(self._session.weights())
+        self.weights_ready.emit(self.session.weights())
+
+    def _reports(self, until: int):
+        # At a set pace every epoch is drawn, so every report carries its grid.
+        interval = self._grid_interval_s if self._pace is None else None
+        return self.session.run(until, stop=self._stop, grid_size=self._grid_size,
+                                grid_interval_s=interval), self._pace is None
+
+    def _apply_fork(self) -> bool:
+        with self._cond:
+            optimizer, self._fork = self._fork, None
+        if optimizer is None:
+            return False
+        self.session = self.session.fork(optimizer=optimizer)
+        self.forked.emit(self.session.epoch, self.session.spec)
+        return True
 
     @Slot()
     def run(self) -> None:
         """Train until done, stopped or diverged. Connect to ``QThread.started``."""
         try:
-            # Grids of a paused model and the weights for export are questions to the very
-            # session that trains.
-            self._session = Session(self._spec)
-            # The session enters its grad mode itself on every resume, in this thread.
-            reports = self._session.run(stop=self._stop, grid_size=self._grid_size,
-                                        grid_interval_s=self._grid_interval_s)
+            # Grids of a paused model and the weights are questions to the very session
+            # that trains: build it in this thread.
+            if self._start is None:
+                self.session = Session(self._spec)
+            else:
+                self.session = Session(self._start.spec)
+                self.session.restore(self._start)
+            until = self.session.spec.epochs if self._until is None else self._until
+            self._small = sum(t.numel() for t in self.session.model.state_dict().values()) \
+                <= WEIGHTS_EVERY_EPOCH_PARAMS
+            reports, at_max = self._reports(until)
             while self._may_pull():
+                # A fork or a pace across Max changes how the run is pulled: between two
+                # epochs a new generator goes on exactly where the old one stopped.
+                if self._apply_fork() or at_max != (self._pace is None):
+                    reports.close()
+                    reports, at_max = self._reports(until)
                 report = next(reports, None)
                 if report is None:
                     break
-                self._send(report)
+                self._send(report, until)
+                self._last_report = report
                 if report.diverged:
                     break
                 self._grid_missing = report.class_grid is None  # with every grid, any k
@@ -192,11 +309,13 @@ class TrainingWorker(QObject):
                 # At most one epoch past the last report: the session stops between batches.
                 self._catch_up_grid()
             self._send_weights()
+            # Continue trains on from here; a snapshot holds no gradients, data or model.
+            self.snapshot = self.session.snapshot()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the thread must end
             self._flush()  # the reports before the error stay valid
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         finally:
             # The model, its gradients and optimiser buffers and the data: nothing needs them
             # once the run is over (the last grid and weights were sent as frozen copies).
-            self._session = None
+            self.session = self._start = None
             self.finished.emit()
