@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QScrollArea, QSplitter, 
 from studio.core import EpochReport, RunSpec
 from studio.gui import dialogs
 from studio.gui.document import Document
+from studio.gui.inspect.install import install_inspect
 from studio.gui.menus import build_menus
 from studio.gui.paused_edits import PausedEdits
 from studio.gui.run.controls import RunControls
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.closing = False  # a close was confirmed and waits for the threads
         self.menus = build_menus(self)
         self.actions = self.menus.actions
+        self.inspect_views = install_inspect(self)  # Look inside: docks, probes, its menu
 
         self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
         self.document.changed.connect(self._on_document_changed)
@@ -151,7 +153,7 @@ class MainWindow(QMainWindow):
             self.timeline_bar.refresh()
             if self.selection.epoch is None and self.controller.reports:
                 # Following: the views of other features follow the latest epoch too.
-                self.controller.select_epoch(self.selection.latest_epoch)
+                self.controller.follow_epoch(self.selection.latest_epoch)
             if self.controller.state == RunState.PAUSED:
                 self._show_paused()  # the epoch in flight at the click arrives after it
 

@@ -40,6 +40,7 @@ def setup(qtbot):
     window.controller = FakeController(spec)
     qtbot.addWidget(window)
     views = install_inspect(window)
+    views.network_visible = True  # as if the user opened Look inside > Network
     session = Session(spec)
     return window, views, session
 
@@ -55,12 +56,18 @@ def test_install_registers_probes_and_docks(setup) -> None:
     window, views, _ = setup
     probes = window.controller.probes
     assert set(probes) == {NEURON_PROBE, HEALTH_PROBE}
-    assert probes[HEALTH_PROBE][1] is True and probes[NEURON_PROBE][1] is False
+    # Both at the redraw pace: every epoch at the default pace, sampled at Max.
+    assert probes[HEALTH_PROBE][1] is False and probes[NEURON_PROBE][1] is False
     assert isinstance(probes[HEALTH_PROBE][0], HealthTracker)
     names = {d.objectName() for d in views.docks}
     assert names == {"network_dock", "health_dock", "backprop_dock"}
     for name in ("network_view", "layer_health", "backprop_inspector"):
         assert window.findChild(QObject, name) is not None
+    # Closed docks cost the training nothing: the network probe skips its maps.
+    views.network_visible = False
+    assert probes[NEURON_PROBE][0](Session(window.controller.spec), None) is None
+    assert {a.objectName() for a in window.findChild(QObject, "inspect_menu").actions()} == {
+        "show_network_dock", "show_health_dock", "show_backprop_dock"}
 
 
 def test_payloads_from_a_worker_thread_reach_the_views(setup, qtbot) -> None:

@@ -175,6 +175,11 @@ class RunController(QObject):
         entry = self.log.timeline.nearest(epoch)
         self.epoch_selected.emit(int(epoch), entry.weights if entry is not None else None)
 
+    def follow_epoch(self, epoch: int) -> None:
+        """Follow the run at ``epoch``: ``epoch_selected(epoch, None)``, so views show their
+        live data (probes) rather than rebuild a stored snapshot on every frame."""
+        self.epoch_selected.emit(int(epoch), None)
+
     def set_pace(self, pace: float | None) -> None:
         """Train ``pace`` epochs per second (``None``: Max); a running run follows at once."""
         self.pace = pace

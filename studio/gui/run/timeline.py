@@ -89,7 +89,7 @@ class TimelineSelection(QObject):
         reports = self._controller.reports
         if not reports or epoch >= reports[-1].epoch:
             self.follow()
-            self._controller.select_epoch(self.latest_epoch)
+            self._controller.follow_epoch(self.latest_epoch)
             return
         epoch = max(int(epoch), reports[0].epoch)
         self.epoch = epoch
