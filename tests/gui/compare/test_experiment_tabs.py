@@ -162,3 +162,11 @@ def test_twin_run_explains_its_drift_and_the_butterfly_plots_its_own(window, qtb
     points = window.twin_plots.butterfly
     assert [p.epoch for p in points] == [0, 1, 2] and points[0].max_abs_weight_diff > 0
     assert len(window.twin_plots.curves["butterfly"].getData()[0]) == 3
+
+
+def test_the_main_window_shares_its_spec_model(qtbot):
+    from window_helpers import make_window
+
+    main = make_window(qtbot)
+    main.actions["compare"].trigger()
+    assert main.compare_window.spec_model is main.spec_model  # lr/sweep edits are undoable
