@@ -44,9 +44,9 @@ class StripPlots(pg.GraphicsLayoutWidget):
             plot.clear()
             margin = margin_for(metric, margins)
             for level in (-margin, margin):
-                plot.addItem(pg.InfiniteLine(level, angle=0, pen=style.pen("#888888", 1,
+                plot.addItem(pg.InfiniteLine(level, angle=0, pen=style.pen(style.MARKER_COLOR, 1,
                                                                           dashed=True)))
-            plot.addItem(pg.InfiniteLine(0.0, angle=0, pen=style.pen("#888888", 1)))
+            plot.addItem(pg.InfiniteLine(0.0, angle=0, pen=style.pen(style.MARKER_COLOR, 1)))
             if len(diffs):
                 plot.plot(seeds.astype(float), diffs, pen=None, symbol="o", symbolSize=6,
                           symbolBrush=style.FRAMEWORK_COLORS["minidl"])

@@ -122,7 +122,7 @@ class SweepHeatmap(pg.GraphicsLayoutWidget):
             for i in range(len(xs)):
                 value = self.z[j, i]
                 text = pg.TextItem("-" if math.isnan(value) else f"{value:.2f}",
-                                   color="#ffffff", anchor=(0.5, 0.5))
+                                   color=style.BACKGROUND, anchor=(0.5, 0.5))
                 text.setPos(i + 0.5, j + 0.5)
                 self.plot.addItem(text)
                 self._labels.append(text)
