@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         from studio.gui.compare.compare_window import CompareWindow
 
         if self.compare_window is None:
-            compare = CompareWindow(self.spec_model.spec, self)
+            compare = CompareWindow(self.spec_model.spec, self, spec_model=self.spec_model)
             compare.setWindowFlag(Qt.WindowType.Window)  # its own top-level window, owned by us
             compare.setWindowTitle("Compare with torch.nn — minidl-studio")
             compare.resize(1200, 760)

@@ -65,9 +65,11 @@ def png_writer(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Pa
     return written
 
 
-def export_experiment(out_dir: str | os.PathLike, results: ExperimentResult) -> list[Path]:
-    """Write table CSV/Markdown, curves CSV, results JSON and the PNGs to ``out_dir``."""
-    return write_outputs(out_dir, results) + png_writer(out_dir, results)
+def export_experiment(out_dir: str | os.PathLike, results: ExperimentResult,
+                      margins: dict[str, float] | None = None) -> list[Path]:
+    """Write table CSV/Markdown (verdicts against ``margins``), curves CSV, results JSON and
+    the PNGs to ``out_dir``."""
+    return write_outputs(out_dir, results, margins) + png_writer(out_dir, results)
 
 
 def choose_directory(parent=None) -> str | None:

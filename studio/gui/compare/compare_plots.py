@@ -115,6 +115,10 @@ class TwinPlots(QWidget):
                                                       pen=style.pen(style.DRIFT_COLORS[0], 2))
         self.curves["rel grad diff"] = self.diff_plot.plot(name="‖Δg‖/‖g‖",
                                                            pen=style.pen(style.DRIFT_COLORS[1]))
+        # minidl against itself, one weight one ulp apart: the same growth without torch.nn.
+        self.curves["butterfly"] = self.diff_plot.plot(
+            name="butterfly: max |Δw| (1 ulp)", pen=style.pen(style.MARKER_COLOR, 2, dashed=True))
+        self.butterfly: list = []  # DriftPoints of the last butterfly run
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(style.DISAGREE_LUT)  # 0 = both models agree, 1 = they differ
         self.image.setRect(0, 0, 1, 1)
@@ -126,6 +130,14 @@ class TwinPlots(QWidget):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
+
+    def add_butterfly(self, point) -> None:
+        """Buffer one butterfly ``DriftPoint`` (``None``: forget them); drawn by the timer."""
+        if point is None:
+            self.butterfly.clear()
+        else:
+            self.butterfly.append(point)
+        self._dirty = True
 
     def clear(self) -> None:
         """Forget every report and blank the plots."""
@@ -158,6 +170,9 @@ class TwinPlots(QWidget):
                                     if not math.isnan(r.rel_grad_diff) else 1e-17 for r in rs]}
         for name, values in series.items():
             self.curves[name].setData(epochs, np.asarray(values, dtype=float))
+        self.curves["butterfly"].setData(
+            np.array([p.epoch for p in self.butterfly], dtype=float),
+            np.array([max(p.max_abs_weight_diff, 1e-17) for p in self.butterfly], dtype=float))
         if rs:
             grid = rs[-1].disagreement.astype(np.float32)
             self.image.setImage(grid, levels=(0.0, 1.0))
@@ -175,24 +190,32 @@ class ResultsTable(QTableWidget):
         super().__init__(0, len(self.HEADERS), parent)
         self.setObjectName("results_table")
         self.setHorizontalHeaderLabels(list(self.HEADERS))
+        # The verdict is a sentence: elided in its column, whole in the tooltip.
+        self.setWordWrap(False)
+        self.setColumnWidth(self.HEADERS.index("verdict (test loss)"), 340)
 
-    def show_result(self, exp: ExperimentResult) -> None:
+    def show_result(self, exp: ExperimentResult,
+                    margins: dict[str, float] | None = None) -> None:
         """Refill from ``exp`` (partial results are fine), with the cells of ``table.md``."""
-        rows = table_cells(exp)
+        rows = table_cells(exp, margins)
         self.setRowCount(len(rows))
         for i, cells in enumerate(rows):
             for j, text in enumerate(cells):
-                self.setItem(i, j, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.setItem(i, j, item)
 
 
-def table_cells(exp: ExperimentResult) -> list[list[str]]:
+def table_cells(exp: ExperimentResult,
+                margins: dict[str, float] | None = None) -> list[list[str]]:
     """The rows of :class:`ResultsTable`, each cell as ``table.md`` formats it.
 
     The numbers are formatted once, by the report (:func:`~studio.core.compare.report.row_cells`
     and :func:`~studio.core.compare.report.verdict_cells`): the window shows what the exported
     table says. Rows go loss by loss, minidl before torch.nn, as in ``table.md``.
     """
-    verdicts = {comp.config: verdict_cells(comp) for comp in comparisons(exp)}
+    verdicts = {comp.config: verdict_cells(comp)
+                for comp in comparisons(exp, margins=margins)}
     rows = table_rows(exp)
     out = []
     for loss in dict.fromkeys(r.loss for r in rows):
@@ -229,15 +252,19 @@ class TwinPanel(QWidget):
         self.start_button = button("Start", "twin_start_button")
         self.stop_button = button("Stop", "twin_stop_button")
         self.stop_button.setEnabled(False)
+        self.butterfly_button = button("Butterfly", "butterfly_button")
+        self.butterfly_button.setToolTip("Train minidl twice, the second with one weight moved "
+                                         "by one ulp, and plot how far they drift apart")
         self.status = QLabel("Trains the current network and its torch.nn twin "
                              "(same weights, same batches).")
         self.status.setObjectName("twin_status_label")
+        self.status.setWordWrap(True)  # the drift-growth sentence is long
         self.plots = TwinPlots()
         row = QHBoxLayout()
         for w in (QLabel("dtype"), self.dtype_combo, self.start_button, self.stop_button,
-                  self.status):
+                  self.butterfly_button):
             row.addWidget(w)
-        row.addStretch(1)
+        row.addWidget(self.status, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.plots, 1)

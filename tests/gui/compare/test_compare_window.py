@@ -27,8 +27,8 @@ def _small(w: CompareWindow, runs: int, epochs: int) -> None:
     w.runs_spin.setValue(runs)
     w.epochs_spin.setValue(epochs)
     w.workers_spin.setValue(1)
-    for key, check in w.config_checks.items():
-        check.setChecked(key in ("ce-sgd", "mse-mom"))
+    # Issue 11: the tab varies ticked fields of the current spec (was: Seed A's config boxes).
+    w.vary_rows.set_vary({"loss": "cross_entropy, mse", "optimizer.momentum": "0"})
 
 
 def test_experiment_runs_end_to_end_and_exports(window, qtbot, tmp_path, monkeypatch) -> None:
@@ -60,8 +60,7 @@ def test_cancel_marks_partial(window, qtbot) -> None:
 
 
 def test_no_configuration_disables_run(window) -> None:
-    for check in window.config_checks.values():
-        check.setChecked(False)
+    window.vary_rows.set_vary({"loss": ""})  # issue 11: a ticked field without values
     assert not window.run_button.isEnabled()
     assert "at least one" in window.status.text()
     assert window.runs_spin.maximum() == 1000 and window.runs_spin.minimum() == 1
@@ -91,9 +90,10 @@ def test_partial_redraws_are_paced_by_their_cost(window, qtbot, monkeypatch) -> 
     # worker processes, and the GUI experiment ran ~2x slower than the CLI.
     import time
 
-    from studio.gui.compare import compare_window as cw
+    from studio.gui.compare import experiment_tab as cw  # issue 11: the tab's own module
 
-    monkeypatch.setattr(CompareWindow, "_show", lambda self, exp: time.sleep(0.05))
+    window = window.experiment_tab  # the window's experiment lives in its tab now
+    monkeypatch.setattr(cw.ExperimentTab, "_show", lambda self, exp: time.sleep(0.05))
     window._pending, window._partial_results, window._dirty = ((), 1), [object()], True
     window._on_redraw_timeout()
     assert window._redraw.interval() >= 0.05 * 1000 / cw.REDRAW_COST_SHARE  # <= 5% of a core
