@@ -170,7 +170,8 @@ def gradcheck(module: Module, input: torch.Tensor, *, eps: float = 1e-6, atol: f
         weight = torch.randn(out.shape, generator=generator, dtype=torch.float64)
     for p in model.parameters():
         p.grad.zero_()
-    grad_x = model.backward(weight) if target is None else model.backward()
+    # A loss's backward takes no argument: its output is the scalar itself.
+    grad_x = model.backward(*((weight,) if target is None else ()))
     params = list(model.named_parameters())
     analytic = [("input", x, grad_x.detach().clone())]
     analytic += [(name, p.data, p.grad.detach().clone()) for name, p in params]
