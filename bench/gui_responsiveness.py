@@ -38,11 +38,20 @@ from studio.gui.main_window import MainWindow  # noqa: E402
 PROBE_MS = 10
 
 
-def gui_run(app, spec: RunSpec, pace: float | None = None) -> tuple[np.ndarray, float, float]:
-    """Train in the window; return (probe delays in ms, engine steps/s, wall seconds)."""
+def gui_run(app, spec: RunSpec, pace: float | None = None,
+            inspect: bool = False) -> tuple[np.ndarray, float, float]:
+    """Train in the window; return (probe delays in ms, engine steps/s, wall seconds).
+
+    With ``inspect`` every Look-inside dock is open (network view, layer health, backprop
+    inspector), undocked side by side so each one draws.
+    """
     window = MainWindow(spec)
     window.controller.set_pace(pace)
     window.show()
+    if inspect:
+        for dock in window.inspect_views.docks:
+            dock.setFloating(True)  # tabbed docks would draw only the front one
+            dock.show()
     app.processEvents()
     delays: list[float] = []
     last = [time.perf_counter()]
@@ -84,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--pace", default="max",
                         help="epochs per second, or 'max' (default)")
+    parser.add_argument("--inspect", action="store_true",
+                        help="with every Look-inside view open (target ratio >= 0.75)")
     args = parser.parse_args(argv)
     pace = None if args.pace == "max" else float(args.pace)
     spec = dataclasses.replace(RunSpec(), epochs=args.epochs)
@@ -91,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     headless_run(dataclasses.replace(spec, epochs=5))  # warm-up: imports, allocator
     gui, head, gui_wall, head_wall, delays = [], [], [], [], []
     for _ in range(args.repeats):  # interleaved so machine noise hits both alike
-        d, sps, wall = gui_run(app, spec, pace)
+        d, sps, wall = gui_run(app, spec, pace, args.inspect)
         delays.append(d)
         gui.append(sps)
         gui_wall.append(wall)
@@ -102,12 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     worst, p99 = float(all_delays.max()), float(np.percentile(all_delays, 99))
     ratio = float(np.median(gui) / np.median(head))
     wall_ratio = float(np.median(head_wall) / np.median(gui_wall))
-    print(f"config: seed A, {args.epochs} epochs, pace {args.pace}, {args.repeats} repeats, "
+    views = ", all Look-inside views open" if args.inspect else ""
+    print(f"config: seed A, {args.epochs} epochs, pace {args.pace}{views}, {args.repeats} repeats, "
           f"{len(all_delays)} probes of {PROBE_MS} ms")
     print(f"event-loop delay: worst {worst:.1f} ms, p99 {p99:.1f} ms (target worst < 50 ms)")
     print(f"throughput: GUI {np.median(gui):,.0f} steps/s, headless {np.median(head):,.0f} "
           f"steps/s, ratio {ratio:.3f} (target >= 0.90); wall-clock ratio {wall_ratio:.3f}")
-    ok = worst < 50.0 and ratio >= 0.90
+    ok = worst < 50.0 and ratio >= (0.75 if args.inspect else 0.90)
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 

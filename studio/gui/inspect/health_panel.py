@@ -111,7 +111,8 @@ class HealthPanel(QWidget):
 
     # -- drawing ---------------------------------------------------------------------------
     def _on_timer_timeout(self) -> None:
-        if self._dirty:
+        # A closed panel draws nothing: its redraws would take the GIL from the training.
+        if self._dirty and self.isVisible():
             self.redraw()
 
     def _on_layer_box_changed(self, _index: int) -> None:

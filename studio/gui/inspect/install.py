@@ -54,13 +54,25 @@ class InspectViews(QObject):
         self.selected: tuple[int, Mapping[str, np.ndarray]] | None = None
         self._viewer: SnapshotViewer | None = None
         self._data_cache: tuple[object, tuple[np.ndarray, np.ndarray]] | None = None
-        # Read by the worker thread's probe: a plain bool, flipped in the GUI thread.
+        # Read by the worker thread's probes: plain bools, flipped in the GUI thread.
         self.network_visible = False
+        self.health_visible = False
+        self._tracker = HealthTracker()  # lives in the worker thread (see health_probe)
+
+    def _on_health_dock_visibility_changed(self, visible: bool) -> None:
+        self.health_visible = visible
 
     def _on_network_dock_visibility_changed(self, visible: bool) -> None:
         self.network_visible = visible
 
     # -- probes (called in the worker thread) -----------------------------------------------
+    def health_probe(self, session, report):
+        """The layer-health probe: samples while the panel is open (a closed panel costs the
+        training nothing; its curves cover the epochs it was open for)."""
+        if not self.health_visible:
+            return None
+        return self._tracker(session, report)
+
     def neuron_probe(self, session, report) -> NeuronMaps | None:
         """The network view's probe: maps of the units it shows (nothing while it is hidden:
         a closed view costs the training no time)."""
@@ -166,12 +178,13 @@ def install_inspect(window) -> InspectViews:
         action.setObjectName(f"show_{dock.objectName()}")
         menu.addAction(action)
     docks[0].visibilityChanged.connect(views._on_network_dock_visibility_changed)
+    docks[1].visibilityChanged.connect(views._on_health_dock_visibility_changed)
     views.docks = tuple(docks)
     controller.add_probe(NEURON_PROBE, views.neuron_probe)
     # At the redraw pace, not every epoch: at the default pace that is every epoch anyway, and
     # at Max the tracker's per-epoch cost (~1 ms, 60% of a seed-net epoch) would halve the
     # throughput. Update ratios then span the epochs since the previous sample.
-    controller.add_probe(HEALTH_PROBE, HealthTracker())
+    controller.add_probe(HEALTH_PROBE, views.health_probe)
     controller.probe_ready.connect(views._on_controller_probe_ready)
     controller.epoch_selected.connect(views._on_controller_epoch_selected)
     if hasattr(controller, "cleared"):
