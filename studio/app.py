@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -12,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from studio.gui.main_window import MainWindow
 
-__all__ = ["create_app", "freeze_startup_heap", "main", "reserve_core_for_ui"]
+__all__ = ["create_app", "main", "reserve_core_for_ui"]
 
 
 def create_app(argv: Sequence[str] | None = None) -> QApplication:
@@ -24,21 +23,7 @@ def create_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName("minidl-studio")
     app.setApplicationDisplayName("minidl-studio")
     reserve_core_for_ui()
-    freeze_startup_heap()
     return app
-
-
-def freeze_startup_heap() -> None:
-    """Exempt what exists now (the imported modules of torch, Qt, pyqtgraph) from cyclic GC.
-
-    Those ~200,000 objects live as long as the process, yet every full collection walks
-    them: while a run records its timeline (new objects every epoch), one came every ~0.5 s
-    and held the GIL ~80 ms, stalling both the event loop and the training thread. Frozen
-    objects are still freed by reference counting; only cycles among them would stay, and
-    startup objects are not garbage.
-    """
-    gc.collect()  # what is garbage already goes now, not into the permanent generation
-    gc.freeze()
 
 
 def reserve_core_for_ui() -> None:
