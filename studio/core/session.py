@@ -37,7 +37,16 @@ from .evaluation import (
     predict_on_grid,
 )
 from .records import EpochReport
-from .snapshot import Snapshot, forked_optimizer_state, frozen_array, layer_outputs
+from .snapshot import (
+    PackedLayout,
+    Snapshot,
+    forked_optimizer_state,
+    frozen_array,
+    frozen_arrays,
+    frozen_packed,
+    layer_outputs,
+    packed_layout,
+)
 from .spec import OptimizerSpec, RunSpec
 
 __all__ = ["Session", "Snapshot", "frozen_array"]  # the last two live in .snapshot
@@ -75,6 +84,8 @@ class Session:
         self._epoch_batches: Iterator | None = None  # the unfinished epoch's remaining batches
         self._epoch_rng: torch.Tensor | None = None  # generator state before its permutation
         self._batch_index = 0
+        self._layout: PackedLayout | None = None  # where weights() finds the flat buffer
+        self._layout_generation = -1  # minidl.Parameter.generation when it was found
         self._backward = self._make_backward()
         self._step = self._make_step()
 
@@ -333,8 +344,17 @@ class Session:
 
     def weights(self) -> Mapping[str, np.ndarray]:
         """The state dict as read-only numpy arrays (frozen: safe across threads)."""
-        return MappingProxyType({name: frozen_array(t)
-                                 for name, t in self.model.state_dict().items()})
+        if not isinstance(self.model, minidl.Module):  # torch.nn twin: nothing is packed
+            return MappingProxyType(frozen_arrays(self.model.state_dict()))
+        # The layout is found once per parameter rebinding (minidl bumps
+        # Parameter.generation at each), not at every epoch's copy.
+        generation = minidl.Parameter.generation
+        if self._layout_generation != generation:
+            self._layout = packed_layout(self.model.state_dict())
+            self._layout_generation = generation
+        if self._layout is None:
+            return MappingProxyType(frozen_arrays(self.model.state_dict()))
+        return MappingProxyType(frozen_packed(self._layout))
 
     def layer_outputs(self, points: torch.Tensor) -> tuple[np.ndarray, ...]:
         """Each module's output for raw ``(N, 2)`` points (features and standardisation as in

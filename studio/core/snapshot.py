@@ -15,7 +15,8 @@ import torch
 
 from .spec import RunSpec
 
-__all__ = ["Snapshot", "forked_optimizer_state", "frozen_array", "layer_outputs"]
+__all__ = ["PackedLayout", "Snapshot", "forked_optimizer_state", "frozen_array", "frozen_arrays",
+           "frozen_packed", "layer_outputs", "packed_layout"]
 
 
 def frozen_array(tensor: torch.Tensor) -> np.ndarray:
@@ -23,6 +24,60 @@ def frozen_array(tensor: torch.Tensor) -> np.ndarray:
     array = tensor.detach().to("cpu").numpy().copy()
     array.flags.writeable = False
     return array
+
+
+#: Where each state-dict tensor sits in one shared flat buffer: the buffer, then
+#: ``(name, start, stop, shape)`` per tensor.
+PackedLayout = tuple[torch.Tensor, tuple[tuple[str, int, int, tuple[int, ...]], ...]]
+
+
+def packed_layout(tensors: Mapping[str, torch.Tensor]) -> PackedLayout | None:
+    """How ``tensors`` sit in one flat buffer, or None when they do not.
+
+    A minidl model packs its parameters into one flat buffer
+    (:meth:`minidl.Module.flatten_parameters`), so its state dict is contiguous views of one
+    storage. None for anything else: mixed storages, dtypes or devices, strided views, or a
+    storage much larger than the views (a slice of some big tensor, not worth copying whole).
+    """
+    items = list(tensors.items())
+    if len(items) < 2:
+        return None
+    first = items[0][1]
+    storage = first.untyped_storage()
+    size = storage.nbytes() // first.element_size()
+    if size > 2 * sum(t.numel() for _, t in items) + 1024:  # room for alignment padding only
+        return None
+    for _, t in items:
+        if (t.dtype != first.dtype or t.device != first.device or not t.is_contiguous()
+                or t.untyped_storage().data_ptr() != storage.data_ptr()):
+            return None
+    flat = first.new_empty(0).set_(storage, 0, (size,))
+    return flat, tuple((name, t.storage_offset(), t.storage_offset() + t.numel(), tuple(t.shape))
+                       for name, t in items)
+
+
+def frozen_packed(layout: PackedLayout) -> dict[str, np.ndarray]:
+    """Read-only numpy copies of the tensors of ``layout``: one copy of the whole buffer.
+
+    Each name gets a read-only view of that one copy, equal to :func:`frozen_array` of its
+    tensor; one copy call instead of one per tensor matters because the timeline takes the
+    weights every epoch, on the training path.
+    """
+    flat, slots = layout
+    copied = flat.detach().to("cpu").numpy().copy()
+    copied.flags.writeable = False  # its views are read-only too
+    return {name: copied[start:stop].reshape(shape) for name, start, stop, shape in slots}
+
+
+def frozen_arrays(tensors: Mapping[str, torch.Tensor]) -> dict[str, np.ndarray]:
+    """Read-only CPU numpy copies of ``tensors`` by name (each as :func:`frozen_array` makes).
+
+    Packed tensors are copied in one call (:func:`frozen_packed`), others one by one.
+    """
+    layout = packed_layout(tensors)
+    if layout is None:
+        return {name: frozen_array(t) for name, t in tensors.items()}
+    return frozen_packed(layout)
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,7 +9,7 @@ adds a :class:`ForkMarker` to the run it continues, which the curves draw as a l
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from studio.core.limits import LIMITS
@@ -160,6 +160,17 @@ class RunHistory:
         run = self[run_id]
         report = dataclasses.replace(report, grid=None) if report.grid is not None else report
         return self._replace(dataclasses.replace(run, reports=(*run.reports, report)))
+
+    def extend(self, run_id: int, reports: Sequence[EpochReport]) -> RunRecord:
+        """Add several epochs' reports (grids dropped) to run ``run_id``, oldest first.
+
+        The same as :meth:`append` for each, with one new record for the whole batch: a run's
+        reports are a tuple, so appending one by one would copy it once per report.
+        """
+        run = self[run_id]
+        added = tuple(dataclasses.replace(r, grid=None) if r.grid is not None else r
+                      for r in reports)
+        return self._replace(dataclasses.replace(run, reports=run.reports + added))
 
     def fork(self, run_id: int, spec: RunSpec, epoch: int | None = None) -> ForkMarker:
         """Record that run ``run_id`` goes on with ``spec`` after ``epoch`` (default: its last).

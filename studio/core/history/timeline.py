@@ -121,7 +121,9 @@ class Timeline:
             raise ValueError(f"epoch {report.epoch} is not after the latest recorded epoch "
                              f"{self._entries[-1].epoch}")
         frozen = freeze_weights(weights)
-        entry = TimelineEntry(report.epoch, dataclasses.replace(report, grid=None), frozen)
+        if report.grid is not None:  # replace() is slow, and most reports come without a grid
+            report = dataclasses.replace(report, grid=None)
+        entry = TimelineEntry(report.epoch, report, frozen)
         previous = self._entries[-1] if self._entries else None
         self._index[entry.epoch] = len(self._entries)
         self._entries.append(entry)

@@ -103,8 +103,12 @@ class TwinPlots(QWidget):
                                              title="Where the predicted classes differ (red)")
         self.map_plot.setAspectLocked(True)
         self.map_plot.setRange(xRange=(0, 1), yRange=(0, 1), padding=0.02)
-        for plot in (self.loss_plot, self.diff_plot):
-            style.style_plot(plot)
+        style.style_plot(self.loss_plot)
+        # The drift curves fill the log plot's top right, where a legend would sit on them:
+        # its legend goes in the layout row under the plot, outside the data.
+        style.style_plot(self.diff_plot, legend=False)
+        self.drift_legend = pg.LegendItem(colCount=2)
+        self._layout.addItem(self.drift_legend, row=1, col=1)
         colors = style.FRAMEWORK_COLORS
         pens = {"minidl train": style.pen(colors["minidl"], 2),
                 "minidl test": style.pen(colors["minidl"], 1),
@@ -118,6 +122,8 @@ class TwinPlots(QWidget):
         # minidl against itself, one weight one ulp apart: the same growth without torch.nn.
         self.curves["butterfly"] = self.diff_plot.plot(
             name="butterfly: max |Δw| (1 ulp)", pen=style.pen(style.MARKER_COLOR, 2, dashed=True))
+        for key in ("max |Δw|", "rel grad diff", "butterfly"):
+            self.drift_legend.addItem(self.curves[key], self.curves[key].name())
         self.butterfly: list = []  # DriftPoints of the last butterfly run
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setLookupTable(style.DISAGREE_LUT)  # 0 = both models agree, 1 = they differ

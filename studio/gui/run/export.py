@@ -58,8 +58,21 @@ def export_curves_png(curves, path: str | os.PathLike, width: int = 1000) -> Non
 
 
 def export_region_png(region, path: str | os.PathLike, width: int = 800) -> None:
-    """Write the decision region of a :class:`~studio.gui.run.region.DecisionRegionView`."""
-    atomic_write_bytes(path, png_bytes(render_item(region.region_plot.getPlotItem(), width)))
+    """Write the decision region of a :class:`~studio.gui.run.region.DecisionRegionView`.
+
+    With the true boundary where the data set has one, and a legend under the axes (on
+    screen the legend is a label outside the plot; here it joins the plot for the export).
+    """
+    item = region.region_plot.getPlotItem()
+    legend = region.export_legend()
+    item.layout.addItem(legend, 4, 1)  # rows 0-3: title, top axis, view, bottom axis
+    try:
+        image = render_item(item, width, (legend,))
+    finally:
+        item.layout.removeItem(legend)
+        if legend.scene() is not None:
+            legend.scene().removeItem(legend)
+    atomic_write_bytes(path, png_bytes(image))
 
 
 def export_curves_csv(path: str | os.PathLike, reports: Sequence[EpochReport]) -> None:

@@ -21,6 +21,7 @@ from studio.core.palette import classes_rgb
 from studio.gui import style
 from studio.gui.run.draw import DrawTool
 from studio.gui.run.region_maps import (
+    class_names,
     legend_html,
     misclassified,
     misclassified_classes,
@@ -160,6 +161,28 @@ class DecisionRegionView(QWidget):
         if not self.draw.is_drawing:  # a drawing keeps its frame while points come and go
             x0, x1, y0, y1 = self._extent
             item.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def export_legend(self) -> pg.LegendItem:
+        """A legend of what the region shows, for an exported picture (the on-screen one is a
+        label outside the plot, which a plot export does not include).
+
+        Entries as :func:`legend_html`: the classes, the point symbols, the rings, and the
+        true boundary (the very outline item drawn) where the data set has one.
+        """
+        legend = pg.LegendItem(colCount=4)
+        data = self._data_spec
+        if data is None:
+            return legend
+        for i, name in enumerate(class_names(data)):
+            legend.addItem(pg.ScatterPlotItem(symbol="o", size=9, pen=None,
+                                              brush=style.CLASS_COLORS[i]), name)
+        edge = style.pen(style.OUTLINE_COLOR, 0.8)
+        legend.addItem(pg.ScatterPlotItem(symbol="o", size=6, pen=edge, brush=None), "train")
+        legend.addItem(pg.ScatterPlotItem(symbol="d", size=8, pen=edge, brush=None), "test")
+        legend.addItem(self.miss_scatter, "misclassified test")
+        if true_boundary(data.name):
+            legend.addItem(self.outline, "true disk" if data.name == "disk" else "true boundary")
+        return legend
 
     # -- drawing --------------------------------------------------------------------------
     def refresh(self) -> None:

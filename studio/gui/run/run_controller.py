@@ -348,15 +348,21 @@ class RunController(QObject):
             self._clear()
 
     def _accept_report(self, report: EpochReport) -> None:
-        self.reports.append(report)
-        self.log.accept(report)
-        if report.grid is not None:
-            self.last_grid = report.grid
+        self._accept_reports((report,))
+
+    def _accept_reports(self, reports: tuple[EpochReport, ...]) -> None:
+        # One batch of the worker's reports: the log records them together (its history grows
+        # once per batch, not per report), then each is announced in order.
+        self.reports.extend(reports)
+        self.log.accept_many(reports)
         self._dirty = True
-        self.epoch_finished.emit(report)
-        if report.diverged:
-            self._end_reason = "diverged"
-            self.diverged.emit(report)
+        for report in reports:
+            if report.grid is not None:
+                self.last_grid = report.grid
+            self.epoch_finished.emit(report)
+            if report.diverged:
+                self._end_reason = "diverged"
+                self.diverged.emit(report)
 
     def _accept_grid(self, grid) -> None:
         # The grid of the paused/stopped model, which the last report came without.

@@ -23,8 +23,7 @@ class RunLink(QObject):
 
     def _on_worker_epochs_finished(self, reports: tuple[EpochReport, ...]) -> None:
         if self.current:
-            for report in reports:
-                self._controller._accept_report(report)
+            self._controller._accept_reports(reports)
 
     def _on_worker_grid_ready(self, grid) -> None:
         if self.current:

@@ -9,7 +9,7 @@ worker's frozen reports and weights. It keeps a :class:`~studio.core.history.Run
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -40,13 +40,18 @@ class RunLog:
 
     def accept(self, report: EpochReport) -> None:
         """Add a report to the current run (and to the timeline when its weights came)."""
-        if self.run_id is None:
+        self.accept_many((report,))
+
+    def accept_many(self, reports: Sequence[EpochReport]) -> None:
+        """:meth:`accept` each of ``reports`` (oldest first), the history growing once."""
+        if self.run_id is None or not reports:
             return
-        self.history.append(self.run_id, report)
-        weights = self._pending.pop(report.epoch, None)
-        latest = self.timeline.latest
-        if weights is not None and (latest is None or report.epoch > latest.epoch):
-            self.timeline.record(report, weights)
+        self.history.extend(self.run_id, reports)
+        for report in reports:
+            weights = self._pending.pop(report.epoch, None)
+            latest = self.timeline.latest
+            if weights is not None and (latest is None or report.epoch > latest.epoch):
+                self.timeline.record(report, weights)
 
     def fork(self, epoch: int, spec: RunSpec) -> ForkMarker | None:
         """The current run goes on with ``spec`` after ``epoch``: a marker, a pinned snapshot."""
