@@ -1,8 +1,9 @@
 """Layer health over the epochs: one curve per layer, and one layer's weight/gradient bands.
 
 A view of the :class:`~studio.core.inspect.HealthSample` stream (one per epoch, from the
-worker's every-epoch probe). Samples are stored as they arrive; curves are redrawn by a
-fixed-rate timer only when something new came (throttle drawing, not data).
+worker's probe). Samples are stored as they arrive; curves are redrawn by a timer only when
+something new came, and no more often than their measured cost allows (a :class:`CostGate`:
+at most ~5% of wall time), so drawing is throttled, not data.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 from studio.core.inspect import HealthSample
 
 from ..style import BAND_COLOR, MARKER_COLOR, pen, style_plot, with_alpha
+from .view_pacer import CostGate
 
 __all__ = ["REDRAW_MS", "HealthPanel"]
 
@@ -74,6 +76,7 @@ class HealthPanel(QWidget):
             line.setVisible(False)
             self.plots[key].addItem(line, ignoreBounds=True)
         self._dirty = False
+        self.gate = CostGate()
         self._timer = QTimer(self, interval=REDRAW_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
@@ -112,8 +115,9 @@ class HealthPanel(QWidget):
     # -- drawing ---------------------------------------------------------------------------
     def _on_timer_timeout(self) -> None:
         # A closed panel draws nothing: its redraws would take the GIL from the training.
-        if self._dirty and self.isVisible():
-            self.redraw()
+        # Ticks inside the cost budget's spacing are skipped; the data waits, marked dirty.
+        if self._dirty and self.isVisible() and self.gate.wait_s() <= 0.0:
+            self.gate.run(self.redraw)
 
     def _on_layer_box_changed(self, _index: int) -> None:
         self._dirty = True
