@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
 from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from studio.core.inspect import HealthSample
@@ -117,7 +117,15 @@ class HealthPanel(QWidget):
         # A closed panel draws nothing: its redraws would take the GIL from the training.
         # Ticks inside the cost budget's spacing are skipped; the data waits, marked dirty.
         if self._dirty and self.isVisible() and self.gate.wait_s() <= 0.0:
-            self.gate.run(self.redraw)
+            self.gate.run(self._redraw_and_paint)
+
+    def _redraw_and_paint(self) -> None:
+        # Paint inside the measured call: left to the event loop, the plots' paint passes
+        # (axes re-laid out after auto-ranging) cost more than the setData calls and would go
+        # uncounted by the gate.
+        self.redraw()
+        QCoreApplication.sendPostedEvents(self.graphics.scene(), QEvent.Type.MetaCall)
+        QCoreApplication.sendPostedEvents(self.window(), QEvent.Type.UpdateRequest)
 
     def _on_layer_box_changed(self, _index: int) -> None:
         self._dirty = True
