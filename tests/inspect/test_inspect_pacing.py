@@ -57,9 +57,11 @@ def test_a_slow_network_picture_is_deferred_not_dropped(qtbot) -> None:
     assert view.maps is second                        # the data is current at once ...
     assert canvas._picture_of[0] is first             # ... its picture waits for the budget
     assert canvas._timer.isActive()
-    canvas.gate.reset()                               # the budget allows it again
+    canvas.gate.reset()                               # the budget allows it again ...
     canvas.grab()
-    assert canvas._picture_of[0] is second and canvas.edges()
+    assert canvas._picture_of[0] is first             # ... drawn in pieces, a layer a turn
+    qtbot.waitUntil(lambda: canvas._picture_of[0] is second)
+    assert canvas._steps is None and canvas.gate.cost_s > 0.0
 
 
 def test_health_ticks_within_the_budget_spacing_are_skipped(qtbot) -> None:

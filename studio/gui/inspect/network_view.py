@@ -7,14 +7,17 @@ with its value range, incoming weights and bias; clicking pins it.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPen, QPixmap
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from studio.core.inspect import NeuronMaps, edge_weights
 
-from .heatmap import NEGATIVE, POSITIVE, edge_style, heatmap_pixmap, value_range
+from .heatmap import edge_style, heatmap_pixmap, value_range
+from .network_picture import draw_edges, draw_thumbs
 from .view_pacer import CostGate
 
 __all__ = ["DEFAULT_UNITS", "NetworkCanvas", "NetworkView"]
@@ -25,9 +28,6 @@ _NODE = 26      # thumbnail side, px
 _GAP = 6        # vertical gap between nodes
 _MARGIN = 16
 _DETAIL = 150   # side of the enlarged heatmap
-#: Edge widths and opacities are drawn in this many steps: one pen (and one batched
-#: ``drawLines`` call) per step and sign, instead of one per edge.
-_EDGE_STEPS = 8
 
 
 class NetworkCanvas(QWidget):
@@ -49,6 +49,12 @@ class NetworkCanvas(QWidget):
         self._picture_of: tuple | None = None   # (maps, size) the picture shows
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.update)
+        # A new picture is drawn in pieces (one layer's edges each, one event-loop turn
+        # apart): whole, it took 20-80 ms, a stall of the event loop and of the training.
+        self._steps = None
+        self._steps_cost = 0.0
+        self._step_timer = QTimer(self, singleShot=True, interval=0)
+        self._step_timer.timeout.connect(self._on_step_timer_timeout)
 
     def set_maps(self, maps: NeuronMaps | None) -> None:
         """Show ``maps``; the picture follows when the redraw budget allows."""
@@ -66,10 +72,10 @@ class NetworkCanvas(QWidget):
     def node_rect(self, k: int, j: int) -> QRectF:
         """Where unit ``j`` of layer ``k`` is drawn."""
         node = self._node()
-        return self._rect(k, j, node, self._step())
+        return self._rect(self.maps, k, j, node, self._step())
 
-    def _rect(self, k: int, j: int, node: float, step: float) -> QRectF:
-        count = len(self.maps.layers[k].shown)
+    def _rect(self, maps: NeuronMaps, k: int, j: int, node: float, step: float) -> QRectF:
+        count = len(maps.layers[k].shown)
         top = 18 + (self.height() - 40 - count * (node + _GAP)) / 2
         return QRectF(_MARGIN + k * step, top + j * (node + _GAP), node, node)
 
@@ -108,11 +114,13 @@ class NetworkCanvas(QWidget):
             return
         wanted = (self.maps, (self.width(), self.height()))
         if self._picture is None or self._picture_of[1] != wanted[1]:
-            self.gate.run(self._render)  # no picture of this size at all: draw it now
-        elif self._picture_of != wanted:
+            self._steps = None
+            self.gate.run(self.render_now)  # no picture of this size at all: draw it now
+        elif self._picture_of != wanted and self._steps is None:
             wait = self.gate.wait_s()
             if wait <= 0.0:
-                self.gate.run(self._render)
+                self._steps, self._steps_cost = self._render_steps(), 0.0
+                self._step_timer.start()
             elif not self._timer.isActive():  # the old picture stays until the budget allows
                 self._timer.start(max(1, round(1000.0 * wait)))
         painter.drawPixmap(0, 0, self._picture)
@@ -121,22 +129,45 @@ class NetworkCanvas(QWidget):
             painter.setPen(QPen(Qt.GlobalColor.black, 2.5))
             painter.drawRect(self.node_rect(*self.selected))
 
-    def _render(self) -> None:
-        """Draw the whole picture of :attr:`maps` into :attr:`_picture`."""
+    def render_now(self) -> None:
+        """Draw the whole picture of :attr:`maps` at once (and drop a piecewise one)."""
+        self._steps = None
+        for _ in self._render_steps():
+            pass
+
+    def _on_step_timer_timeout(self) -> None:
+        if self._steps is None:  # superseded by a whole redraw (a resize)
+            return
+        start = time.perf_counter()
+        done = next(self._steps, True)
+        self._steps_cost += time.perf_counter() - start
+        if done:
+            self._steps = None
+            self.gate.record(self._steps_cost)  # the pieces together are the picture's cost
+            self.update()
+        else:
+            self._step_timer.start()
+
+    def _render_steps(self):
+        """Draw the picture of :attr:`maps` into :attr:`_picture`, yielding between pieces."""
+        maps, size = self.maps, (self.width(), self.height())
         ratio = self.devicePixelRatioF()
-        picture = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+        picture = QPixmap(round(size[0] * ratio), round(size[1] * ratio))
         picture.setDevicePixelRatio(ratio)
         picture.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(picture)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         node, step = self._node(), self._step()
-        for k in range(1, len(self.maps.layers)):
-            self._draw_edges(painter, k, node, step)
+        for k in range(1, len(maps.layers)):
+            painter = QPainter(picture)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_edges(painter, maps, k, node, step)
+            painter.end()
+            yield False
+        painter = QPainter(picture)
         text = self.palette().windowText().color()
-        for k, layer in enumerate(self.maps.layers):
-            self._draw_thumbs(painter, k, node, step)
+        for k, layer in enumerate(maps.layers):
+            self._draw_thumbs(painter, maps, k, node, step)
             painter.setPen(text)
-            first = self._rect(k, 0, node, step)
+            first = self._rect(maps, k, 0, node, step)
             room = max(step - 4, first.width())
             # Narrow columns get short titles ("h3") rather than overlapping ones.
             title = layer.name if room >= 64 else layer.name.replace("hidden ", "h")
@@ -144,53 +175,24 @@ class NetworkCanvas(QWidget):
             painter.drawText(QRectF(centre - room / 2, 0, room, 14),
                              Qt.AlignmentFlag.AlignCenter, title)
             if layer.hidden_count:
-                last = self._rect(k, len(layer.shown) - 1, node, step)
+                last = self._rect(maps, k, len(layer.shown) - 1, node, step)
                 painter.drawText(QRectF(centre - room / 2, last.bottom() + 2, room, 14),
                                  Qt.AlignmentFlag.AlignCenter, f"+{layer.hidden_count}")
         painter.end()
-        self._picture = picture
-        self._picture_of = (self.maps, (self.width(), self.height()))
+        self._picture, self._picture_of = picture, (maps, size)
 
-    def _draw_edges(self, painter: QPainter, k: int, node: float, step: float) -> None:
-        # Same look as edge_style, quantised into _EDGE_STEPS pens per sign so that hundreds
-        # of edges take a few batched drawLines calls.
-        w = edge_weights(self.maps, k)
-        if not w.size:
-            return
-        top = float(np.abs(w).max())
-        share = np.minimum(np.abs(w) / top, 1.0) if top > 0 else np.zeros_like(w)
-        level = np.rint(share * (_EDGE_STEPS - 1)).astype(int)
-        starts = [self._rect(k - 1, i, node, step) for i in range(w.shape[1])]
-        ends = [self._rect(k, j, node, step) for j in range(w.shape[0])]
-        for positive in (False, True):
-            sign = (w >= 0) if positive else (w < 0)
-            for q in np.unique(level[sign]):
-                s = q / (_EDGE_STEPS - 1)
-                color = QColor(*(POSITIVE if positive else NEGATIVE))
-                color.setAlphaF(0.15 + 0.85 * s)
-                painter.setPen(QPen(color, 0.3 + 3.7 * s))
-                js, is_ = np.nonzero(sign & (level == q))
-                painter.drawLines([QLineF(starts[i].right(), starts[i].center().y(),
-                                          ends[j].left(), ends[j].center().y())
-                                   for j, i in zip(js.tolist(), is_.tolist(), strict=True)])
+    def _draw_edges(self, painter: QPainter, maps: NeuronMaps, k: int, node: float,
+                    step: float) -> None:
+        w = edge_weights(maps, k)
+        starts = [self._rect(maps, k - 1, i, node, step) for i in range(w.shape[1])]
+        ends = [self._rect(maps, k, j, node, step) for j in range(w.shape[0])]
+        draw_edges(painter, w, starts, ends)
 
-    def _draw_thumbs(self, painter: QPainter, k: int, node: float, step: float) -> None:
-        # One atlas image per layer (all its maps side by side, each on its own colour
-        # scale) instead of one pixmap per unit; nearest-neighbour keeps the cells crisp.
-        maps = np.stack([np.asarray(m, dtype=np.float64)[::-1] for m in self.maps.layers[k].maps])
-        maps = np.nan_to_num(maps)
-        scale = np.abs(maps).reshape(len(maps), -1).max(axis=1)[:, None, None]
-        t = np.clip(np.divide(maps, scale, out=np.zeros_like(maps), where=scale > 0), -1, 1)
-        far = np.where((t < 0)[..., None], np.array(NEGATIVE, float), np.array(POSITIVE, float))
-        rgb = (255.0 + (far - 255.0) * np.abs(t)[..., None]).round().astype(np.uint8)
-        n, h, w = t.shape
-        strip = np.ascontiguousarray(rgb.transpose(1, 0, 2, 3).reshape(h, n * w, 3))
-        atlas = QImage(strip.data, n * w, h, 3 * n * w, QImage.Format.Format_RGB888)
-        painter.setPen(QPen(Qt.GlobalColor.gray, 0.8))
-        for j in range(n):
-            rect = self._rect(k, j, node, step)
-            painter.drawImage(rect, atlas, QRectF(j * w, 0, w, h))
-            painter.drawRect(rect)
+    def _draw_thumbs(self, painter: QPainter, maps: NeuronMaps, k: int, node: float,
+                     step: float) -> None:
+        unit_maps = maps.layers[k].maps
+        draw_thumbs(painter, unit_maps,
+                    [self._rect(maps, k, j, node, step) for j in range(len(unit_maps))])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         unit = self.unit_at(event.position())
