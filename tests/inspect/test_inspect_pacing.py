@@ -48,7 +48,8 @@ def test_a_slow_network_picture_is_deferred_not_dropped(qtbot) -> None:
     session = Session(load_example("seed_a"))
     first = neuron_maps(session, 8, 4)
     view.set_maps(first)
-    canvas.grab()                                     # no picture yet: drawn at once
+    canvas.grab()                                     # no picture yet: drawn at once ...
+    qtbot.waitUntil(lambda: canvas._picture is not None)   # ... in pieces
     assert canvas._picture_of[0] is first
     canvas.gate.record(10.0)                          # the last picture was very slow
     second = neuron_maps(session, 8, 4)
@@ -73,7 +74,9 @@ def test_health_ticks_within_the_budget_spacing_are_skipped(qtbot) -> None:
     panel.redraw = lambda: calls.append(1)
     panel._dirty = True
     panel._on_timer_timeout()
-    assert calls == [1]
+    assert calls == [1] and panel._paint_timer.isActive()   # painted in the next turn
+    panel._on_paint_timer_timeout()
+    panel._paint_timer.stop()
     panel._dirty = True
     panel.gate.record(10.0)                           # slow: the next ticks are skipped
     panel._on_timer_timeout()

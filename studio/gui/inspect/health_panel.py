@@ -8,6 +8,8 @@ at most ~5% of wall time), so drawing is throttled, not data.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer
@@ -80,6 +82,9 @@ class HealthPanel(QWidget):
         self._timer = QTimer(self, interval=REDRAW_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
         self._timer.start()
+        self._redraw_cost = 0.0
+        self._paint_timer = QTimer(self, singleShot=True, interval=0)
+        self._paint_timer.timeout.connect(self._on_paint_timer_timeout)
 
     # -- data ------------------------------------------------------------------------------
     def add_sample(self, sample: HealthSample) -> None:
@@ -116,16 +121,21 @@ class HealthPanel(QWidget):
     def _on_timer_timeout(self) -> None:
         # A closed panel draws nothing: its redraws would take the GIL from the training.
         # Ticks inside the cost budget's spacing are skipped; the data waits, marked dirty.
-        if self._dirty and self.isVisible() and self.gate.wait_s() <= 0.0:
-            self.gate.run(self._redraw_and_paint)
+        if self._dirty and self.isVisible() and not self._paint_timer.isActive() \
+                and self.gate.wait_s() <= 0.0:
+            start = time.perf_counter()
+            self.redraw()
+            self._redraw_cost = time.perf_counter() - start
+            self._paint_timer.start()  # the paint in the next event-loop turn: two short stalls
 
-    def _redraw_and_paint(self) -> None:
-        # Paint inside the measured call: left to the event loop, the plots' paint passes
-        # (axes re-laid out after auto-ranging) cost more than the setData calls and would go
+    def _on_paint_timer_timeout(self) -> None:
+        # Paint now and count it: left to the event loop, the plots' paint passes (axes laid
+        # out again after auto-ranging) cost more than the setData calls and would go
         # uncounted by the gate.
-        self.redraw()
+        start = time.perf_counter()
         QCoreApplication.sendPostedEvents(self.graphics.scene(), QEvent.Type.MetaCall)
         QCoreApplication.sendPostedEvents(self.window(), QEvent.Type.UpdateRequest)
+        self.gate.record(self._redraw_cost + time.perf_counter() - start)
 
     def _on_layer_box_changed(self, _index: int) -> None:
         self._dirty = True

@@ -113,17 +113,18 @@ class NetworkCanvas(QWidget):
                              "Start a run to see every unit")
             return
         wanted = (self.maps, (self.width(), self.height()))
-        if self._picture is None or self._picture_of[1] != wanted[1]:
-            self._steps = None
-            self.gate.run(self.render_now)  # no picture of this size at all: draw it now
-        elif self._picture_of != wanted and self._steps is None:
-            wait = self.gate.wait_s()
+        if self._picture_of != wanted and self._steps is None:
+            # A new size must be drawn (meanwhile the old picture is shown stretched); a new
+            # payload waits until the budget allows.
+            resized = self._picture is None or self._picture_of[1] != wanted[1]
+            wait = 0.0 if resized else self.gate.wait_s()
             if wait <= 0.0:
                 self._steps, self._steps_cost = self._render_steps(), 0.0
                 self._step_timer.start()
             elif not self._timer.isActive():  # the old picture stays until the budget allows
                 self._timer.start(max(1, round(1000.0 * wait)))
-        painter.drawPixmap(0, 0, self._picture)
+        if self._picture is not None:
+            painter.drawPixmap(QRectF(self.rect()), self._picture, QRectF(self._picture.rect()))
         if self.selected is not None and self.selected[0] < len(self.maps.layers) \
                 and self.selected[1] < len(self.maps.layers[self.selected[0]].shown):
             painter.setPen(QPen(Qt.GlobalColor.black, 2.5))
