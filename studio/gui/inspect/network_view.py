@@ -130,12 +130,6 @@ class NetworkCanvas(QWidget):
             painter.setPen(QPen(Qt.GlobalColor.black, 2.5))
             painter.drawRect(self.node_rect(*self.selected))
 
-    def render_now(self) -> None:
-        """Draw the whole picture of :attr:`maps` at once (and drop a piecewise one)."""
-        self._steps = None
-        for _ in self._render_steps():
-            pass
-
     def _on_step_timer_timeout(self) -> None:
         if self._steps is None:  # superseded by a whole redraw (a resize)
             return
