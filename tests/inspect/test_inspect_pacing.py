@@ -71,12 +71,15 @@ def test_health_ticks_within_the_budget_spacing_are_skipped(qtbot) -> None:
     panel = HealthPanel(host)
     host.show()
     calls = []
-    panel.redraw = lambda: calls.append(1)
+    panel._draw_curves = lambda: calls.append(1)
     panel._dirty = True
     panel._on_timer_timeout()
     assert calls == [1] and panel._paint_timer.isActive()   # painted in the next turn
-    panel._on_paint_timer_timeout()
-    panel._paint_timer.stop()
+    panel._on_paint_timer_timeout()                   # the bands ...
+    assert panel._paint_timer.isActive()
+    panel._paint_timer.stop()                         # (called by hand, not by the timer)
+    panel._on_paint_timer_timeout()                   # ... then the paint, recorded
+    assert not panel._paint_timer.isActive() and panel.gate.cost_s > 0.0
     panel._dirty = True
     panel.gate.record(10.0)                           # slow: the next ticks are skipped
     panel._on_timer_timeout()
