@@ -41,6 +41,7 @@ def setup(qtbot):
     qtbot.addWidget(window)
     views = install_inspect(window)
     views.network_visible = True  # as if the user opened Look inside > Network
+    views.health_visible = True   # ... and Look inside > Layer health
     session = Session(spec)
     return window, views, session
 
@@ -162,3 +163,12 @@ def test_the_inspector_freezes_traces_and_steps(setup, qtbot) -> None:
     assert not inspector.freeze() and "0..999" in inspector.summary.text()
     window.controller.cleared.emit()
     assert views.network.maps is None and views.health.samples == []
+
+
+def test_a_closed_health_panel_samples_nothing(setup) -> None:
+    window, views, session = setup
+    tracker = window.controller.probes[HEALTH_PROBE][0]
+    views.health_visible = False
+    assert tracker(session, None) is None
+    views.health_visible = True
+    assert tracker(session, None) is not None

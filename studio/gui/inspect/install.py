@@ -30,6 +30,18 @@ HEALTH_PROBE = "layer_health"
 MAP_SIZE = 32
 
 
+class _OpenPanelTracker(HealthTracker):
+    """A :class:`HealthTracker` that samples only while ``is_open()``: a closed panel costs
+    the training nothing (its curves cover the epochs it was open for)."""
+
+    def __init__(self, is_open) -> None:
+        super().__init__()
+        self._is_open = is_open
+
+    def __call__(self, session, report=None):
+        return super().__call__(session, report) if self._is_open() else None
+
+
 class InspectViews(QObject):
     """The three views and their docks; receives the controller's probe and scrub signals.
 
@@ -57,7 +69,8 @@ class InspectViews(QObject):
         # Read by the worker thread's probes: plain bools, flipped in the GUI thread.
         self.network_visible = False
         self.health_visible = False
-        self._tracker = HealthTracker()  # lives in the worker thread (see health_probe)
+        # Lives in the worker thread (see health_probe).
+        self._tracker = _OpenPanelTracker(lambda: self.health_visible)
 
     def _on_health_dock_visibility_changed(self, visible: bool) -> None:
         self.health_visible = visible
@@ -69,8 +82,6 @@ class InspectViews(QObject):
     def health_probe(self, session, report):
         """The layer-health probe: samples while the panel is open (a closed panel costs the
         training nothing; its curves cover the epochs it was open for)."""
-        if not self.health_visible:
-            return None
         return self._tracker(session, report)
 
     def neuron_probe(self, session, report) -> NeuronMaps | None:
@@ -184,7 +195,7 @@ def install_inspect(window) -> InspectViews:
     # At the redraw pace, not every epoch: at the default pace that is every epoch anyway, and
     # at Max the tracker's per-epoch cost (~1 ms, 60% of a seed-net epoch) would halve the
     # throughput. Update ratios then span the epochs since the previous sample.
-    controller.add_probe(HEALTH_PROBE, views.health_probe)
+    controller.add_probe(HEALTH_PROBE, views._tracker)  # = views.health_probe
     controller.probe_ready.connect(views._on_controller_probe_ready)
     controller.epoch_selected.connect(views._on_controller_epoch_selected)
     if hasattr(controller, "cleared"):

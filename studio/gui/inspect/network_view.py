@@ -7,14 +7,18 @@ with its value range, incoming weights and bias; clicking pins it.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from studio.core.inspect import NeuronMaps, edge_weights
 
 from .heatmap import edge_style, heatmap_pixmap, value_range
+from .network_picture import draw_edges, draw_thumbs
+from .view_pacer import CostGate
 
 __all__ = ["DEFAULT_UNITS", "NetworkCanvas", "NetworkView"]
 
@@ -38,14 +42,23 @@ class NetworkCanvas(QWidget):
         self.setMinimumSize(260, 200)
         self.maps: NeuronMaps | None = None
         self.selected: tuple[int, int] | None = None
-        self._thumbs: list[list] = []
+        # The picture (edges, thumbnails, titles) is rendered once per payload into a pixmap,
+        # paced by its measured cost; paint events only copy it (the selection is drawn live).
+        self.gate = CostGate()
+        self._picture: QPixmap | None = None
+        self._picture_of: tuple | None = None   # (maps, size) the picture shows
+        self._timer = QTimer(self, singleShot=True)
+        self._timer.timeout.connect(self.update)
+        # A new picture is drawn in pieces (one layer's edges each, one event-loop turn
+        # apart): whole, it took 20-80 ms, a stall of the event loop and of the training.
+        self._steps = None
+        self._steps_cost = 0.0
+        self._step_timer = QTimer(self, singleShot=True, interval=0)
+        self._step_timer.timeout.connect(self._on_step_timer_timeout)
 
     def set_maps(self, maps: NeuronMaps | None) -> None:
-        """Show ``maps`` (thumbnails are made here, once per payload)."""
+        """Show ``maps``; the picture follows when the redraw budget allows."""
         self.maps = maps
-        self._thumbs = [] if maps is None else [
-            [heatmap_pixmap(m, 2 * _NODE, flip_rows=True) for m in layer.maps]
-            for layer in maps.layers]
         self.update()
 
     def _node(self) -> float:
@@ -59,9 +72,12 @@ class NetworkCanvas(QWidget):
     def node_rect(self, k: int, j: int) -> QRectF:
         """Where unit ``j`` of layer ``k`` is drawn."""
         node = self._node()
-        count = len(self.maps.layers[k].shown)
+        return self._rect(self.maps, k, j, node, self._step())
+
+    def _rect(self, maps: NeuronMaps, k: int, j: int, node: float, step: float) -> QRectF:
+        count = len(maps.layers[k].shown)
         top = 18 + (self.height() - 40 - count * (node + _GAP)) / 2
-        return QRectF(_MARGIN + k * self._step(), top + j * (node + _GAP), node, node)
+        return QRectF(_MARGIN + k * step, top + j * (node + _GAP), node, node)
 
     def edges(self) -> list[tuple[int, int, int, object, float]]:
         """``(layer, from unit, to unit, QColor, width)`` of every drawn edge into each layer.
@@ -92,36 +108,86 @@ class NetworkCanvas(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.maps is None:
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
                              "Start a run to see every unit")
             return
-        for k, i, j, color, width in self.edges():
-            a, b = self.node_rect(k - 1, i), self.node_rect(k, j)
-            painter.setPen(QPen(color, width))
-            painter.drawLine(QPointF(a.right(), a.center().y()), QPointF(b.left(), b.center().y()))
+        wanted = (self.maps, (self.width(), self.height()))
+        if self._picture_of != wanted and self._steps is None:
+            # A new size must be drawn (meanwhile the old picture is shown stretched); a new
+            # payload waits until the budget allows.
+            resized = self._picture is None or self._picture_of[1] != wanted[1]
+            wait = 0.0 if resized else self.gate.wait_s()
+            if wait <= 0.0:
+                self._steps, self._steps_cost = self._render_steps(), 0.0
+                self._step_timer.start()
+            elif not self._timer.isActive():  # the old picture stays until the budget allows
+                self._timer.start(max(1, round(1000.0 * wait)))
+        if self._picture is not None:
+            painter.drawPixmap(QRectF(self.rect()), self._picture, QRectF(self._picture.rect()))
+        if self.selected is not None and self.selected[0] < len(self.maps.layers) \
+                and self.selected[1] < len(self.maps.layers[self.selected[0]].shown):
+            painter.setPen(QPen(Qt.GlobalColor.black, 2.5))
+            painter.drawRect(self.node_rect(*self.selected))
+
+    def _on_step_timer_timeout(self) -> None:
+        if self._steps is None:  # superseded by a whole redraw (a resize)
+            return
+        start = time.perf_counter()
+        done = next(self._steps, True)
+        self._steps_cost += time.perf_counter() - start
+        if done:
+            self._steps = None
+            self.gate.record(self._steps_cost)  # the pieces together are the picture's cost
+            self.update()
+        else:
+            self._step_timer.start()
+
+    def _render_steps(self):
+        """Draw the picture of :attr:`maps` into :attr:`_picture`, yielding between pieces."""
+        maps, size = self.maps, (self.width(), self.height())
+        ratio = self.devicePixelRatioF()
+        picture = QPixmap(round(size[0] * ratio), round(size[1] * ratio))
+        picture.setDevicePixelRatio(ratio)
+        picture.fill(Qt.GlobalColor.transparent)
+        node, step = self._node(), self._step()
+        for k in range(1, len(maps.layers)):
+            painter = QPainter(picture)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._draw_edges(painter, maps, k, node, step)
+            painter.end()
+            yield False
+        painter = QPainter(picture)
         text = self.palette().windowText().color()
-        for k, layer in enumerate(self.maps.layers):
-            for j, thumb in enumerate(self._thumbs[k]):
-                rect = self.node_rect(k, j)
-                painter.drawPixmap(rect.toRect(), thumb)
-                chosen = self.selected == (k, j)
-                painter.setPen(QPen(Qt.GlobalColor.black if chosen else Qt.GlobalColor.gray,
-                                    2.5 if chosen else 0.8))
-                painter.drawRect(rect)
+        for k, layer in enumerate(maps.layers):
+            self._draw_thumbs(painter, maps, k, node, step)
             painter.setPen(text)
-            first = self.node_rect(k, 0)
-            room = max(self._step() - 4, first.width())
+            first = self._rect(maps, k, 0, node, step)
+            room = max(step - 4, first.width())
             # Narrow columns get short titles ("h3") rather than overlapping ones.
             title = layer.name if room >= 64 else layer.name.replace("hidden ", "h")
             centre = first.center().x()
             painter.drawText(QRectF(centre - room / 2, 0, room, 14),
                              Qt.AlignmentFlag.AlignCenter, title)
             if layer.hidden_count:
-                last = self.node_rect(k, len(layer.shown) - 1)
+                last = self._rect(maps, k, len(layer.shown) - 1, node, step)
                 painter.drawText(QRectF(centre - room / 2, last.bottom() + 2, room, 14),
                                  Qt.AlignmentFlag.AlignCenter, f"+{layer.hidden_count}")
+        painter.end()
+        self._picture, self._picture_of = picture, (maps, size)
+
+    def _draw_edges(self, painter: QPainter, maps: NeuronMaps, k: int, node: float,
+                    step: float) -> None:
+        w = edge_weights(maps, k)
+        starts = [self._rect(maps, k - 1, i, node, step) for i in range(w.shape[1])]
+        ends = [self._rect(maps, k, j, node, step) for j in range(w.shape[0])]
+        draw_edges(painter, w, starts, ends)
+
+    def _draw_thumbs(self, painter: QPainter, maps: NeuronMaps, k: int, node: float,
+                     step: float) -> None:
+        unit_maps = maps.layers[k].maps
+        draw_thumbs(painter, unit_maps,
+                    [self._rect(maps, k, j, node, step) for j in range(len(unit_maps))])
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         unit = self.unit_at(event.position())
