@@ -20,9 +20,8 @@ from studio.core.compare import experiment as ex
 from studio.core.experiments.chaos import fit_drift_growth
 from studio.core.spec import RunSpec
 from studio.gui.compare.compare_plots import TwinPanel
-from studio.gui.compare.compare_workers import ExperimentWorker, TwinWorker
+from studio.gui.compare.compare_workers import ButterflyWorker, ExperimentWorker, TwinWorker
 from studio.gui.compare.experiment_tab import ExperimentTab
-from studio.gui.compare.experiment_workers import ButterflyWorker
 from studio.gui.compare.lr_finder import LRFinderPanel
 from studio.gui.compare.seed_bands import SeedBandsPanel
 from studio.gui.compare.sweep_panel import SweepPanel

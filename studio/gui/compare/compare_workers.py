@@ -9,38 +9,74 @@ from PySide6.QtCore import Signal, Slot
 
 from studio.core.compare import experiment as ex
 from studio.core.compare.twin import twin_train
+from studio.core.experiments.chaos import butterfly_run
 from studio.core.spec import RunSpec
 from studio.gui.threads import WorkerBase
 
-__all__ = ["ExperimentWorker", "TwinWorker"]
+__all__ = ["ButterflyWorker", "ExperimentWorker", "TwinWorker"]
 
 
-class TwinWorker(WorkerBase):
-    """Runs :func:`twin_train` in its thread; emits each frozen ``TwinReport``."""
+class _StreamWorker(WorkerBase):
+    """Streams the frozen items of one Qt-free generator over ``spec``; ``finished(message)``
+    is always emitted last, whatever the generator raised (Stop and close must end it)."""
 
-    report = Signal(object)
     finished = Signal(str)
+    _name = ""  # what the messages call the run ("" for the twin run: "Finished.")
 
     def __init__(self, spec: RunSpec) -> None:
         super().__init__()
         self._spec = spec
 
+    def _stream(self):  # the generator; its items are frozen
+        raise NotImplementedError
+
+    def _emit(self, item) -> str | None:
+        """Send ``item``; return a closing message when it ends the run (divergence)."""
+        raise NotImplementedError
+
+    def _say(self, what: str) -> str:
+        return f"{self._name} {what}" if self._name else what[0].upper() + what[1:]
+
     @Slot()
     def run(self) -> None:
-        message = "Finished."
+        message = self._say("finished.")
         try:
-            for rep in twin_train(self._spec, stop=self.stop_event):
-                self.report.emit(rep)
-                if rep.diverged:
-                    message = f"Diverged at epoch {rep.epoch} (loss NaN/inf)."
+            for item in self._stream():
+                message = self._emit(item) or message
             if self.is_stopping:
-                message = "Stopped."
+                message = self._say("stopped.")
         except ValueError as exc:  # TwinError / SpecError: say which layer or field
             message = f"Cannot run: {exc}"
         except Exception as exc:  # noqa: BLE001 - any error must still end the run (Stop, close)
-            message = f"Failed: {type(exc).__name__}: {exc}"
+            message = self._say(f"failed: {type(exc).__name__}: {exc}")
         finally:
             self.finished.emit(message)
+
+
+class TwinWorker(_StreamWorker):
+    """Runs :func:`twin_train` in its thread; emits each frozen ``TwinReport``."""
+
+    report = Signal(object)
+
+    def _stream(self):
+        return twin_train(self._spec, stop=self.stop_event)
+
+    def _emit(self, rep) -> str | None:
+        self.report.emit(rep)
+        return f"Diverged at epoch {rep.epoch} (loss NaN/inf)." if rep.diverged else None
+
+
+class ButterflyWorker(_StreamWorker):
+    """:func:`butterfly_run`: minidl against itself with one weight nudged by one ulp."""
+
+    point = Signal(object)
+    _name = "Butterfly"
+
+    def _stream(self):
+        return butterfly_run(self._spec, stop=self.stop_event)
+
+    def _emit(self, point) -> None:
+        self.point.emit(point)
 
 
 class ExperimentWorker(WorkerBase):

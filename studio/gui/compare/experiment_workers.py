@@ -1,4 +1,4 @@
-"""Workers of the experiment tabs: N seeds, the lr range test, a sweep, the butterfly run.
+"""Workers of the experiment tabs: N seeds, the lr range test, a sweep.
 
 Each drives one Qt-free function of :mod:`studio.core.experiments` with the worker's stop
 event as its cancel; only frozen results leave the thread.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 
-from studio.core.experiments.chaos import butterfly_run
 from studio.core.experiments.lr_finder import lr_range_test
 from studio.core.experiments.seeds import run_seeds
 from studio.core.experiments.sweep import Sweep
@@ -16,7 +15,7 @@ from studio.core.experiments.sweep_run import run_sweep
 from studio.core.spec import RunSpec
 from studio.gui.threads import WorkerBase
 
-__all__ = ["ButterflyWorker", "LRFinderWorker", "SeedsWorker", "SweepWorker"]
+__all__ = ["LRFinderWorker", "SeedsWorker", "SweepWorker"]
 
 
 class SeedsWorker(WorkerBase):
@@ -83,27 +82,3 @@ class SweepWorker(WorkerBase):
         except Exception as exc:  # noqa: BLE001 - shown to the user, never lost in a thread
             self.failed.emit(str(exc))
         self.finished.emit(result)
-
-
-class ButterflyWorker(WorkerBase):
-    """:func:`butterfly_run`: minidl against itself with one weight nudged by one ulp."""
-
-    point = Signal(object)
-    finished = Signal(str)
-
-    def __init__(self, spec: RunSpec) -> None:
-        super().__init__()
-        self._spec = spec
-
-    @Slot()
-    def run(self) -> None:
-        message = "Butterfly finished."
-        try:
-            for p in butterfly_run(self._spec, stop=self.stop_event):
-                self.point.emit(p)
-            if self.is_stopping:
-                message = "Butterfly stopped."
-        except Exception as exc:  # noqa: BLE001 - any error must still end the run
-            message = f"Butterfly failed: {type(exc).__name__}: {exc}"
-        finally:
-            self.finished.emit(message)

@@ -22,3 +22,16 @@ def test_any_error_ends_the_twin_run(monkeypatch, error: Exception) -> None:
     worker.run()
     assert len(messages) == 1
     assert messages[0].startswith(("Failed: ", "Cannot run: "))
+
+
+def test_the_butterfly_worker_ends_the_same_way(monkeypatch) -> None:
+    def failing(spec, stop=None):
+        yield from ()
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(compare_workers, "butterfly_run", failing)
+    worker = compare_workers.ButterflyWorker(RunSpec())
+    messages: list[str] = []
+    worker.finished.connect(messages.append)
+    worker.run()
+    assert messages == ["Butterfly failed: RuntimeError: boom"]
