@@ -19,9 +19,10 @@ __all__ = ["PackedLayout", "Snapshot", "forked_optimizer_state", "frozen_array",
            "frozen_packed", "layer_outputs", "packed_layout"]
 
 
-def frozen_array(tensor: torch.Tensor) -> np.ndarray:
-    """A read-only CPU numpy copy of ``tensor``: safe to hand to another thread."""
-    array = tensor.detach().to("cpu").numpy().copy()
+def frozen_array(tensor: torch.Tensor, dtype: torch.dtype | None = None) -> np.ndarray:
+    """A read-only CPU numpy copy of ``tensor`` (cast to ``dtype`` when given): safe to hand
+    to another thread."""
+    array = tensor.detach().to("cpu", dtype).numpy().copy()
     array.flags.writeable = False
     return array
 

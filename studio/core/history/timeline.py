@@ -25,6 +25,7 @@ from types import MappingProxyType
 import numpy as np
 
 from studio.core.records import EpochReport
+from studio.core.snapshot import frozen_array
 
 __all__ = ["ARRAY_OVERHEAD", "DEFAULT_BOUND", "ENTRY_OVERHEAD", "Timeline", "TimelineEntry",
            "freeze_weights"]
@@ -45,8 +46,8 @@ def freeze_weights(weights: Mapping[str, object]) -> Mapping[str, np.ndarray]:
     """
     out = {}
     for name, value in weights.items():
-        if hasattr(value, "detach"):  # a torch tensor: copy to the CPU
-            value = value.detach().to("cpu").numpy().copy()
+        if hasattr(value, "detach"):  # a torch tensor: a read-only CPU copy
+            value = frozen_array(value)
         array = np.asarray(value)
         if array.flags.writeable:
             array = array.copy()

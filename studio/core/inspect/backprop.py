@@ -21,6 +21,7 @@ from minidl.gradcheck import finite_differences
 
 from ..build import build_loss, build_model, build_optimizer, targets_for
 from ..compare.twin import build_torch_twin, torch_loss
+from ..snapshot import frozen_array
 from .formulas import loss_formula, module_formula, optimizer_formula
 
 __all__ = ["BackpropTrace", "GradientCheck", "ModuleTrace", "ParamTrace", "inspect_batch"]
@@ -32,17 +33,7 @@ FD_BUDGET = 3e9
 
 
 def _np(t: torch.Tensor | None) -> np.ndarray | None:
-    if t is None:
-        return None
-    out = t.detach().to("cpu", _F64).numpy().copy()
-    out.flags.writeable = False
-    return out
-
-
-def _labels(y: torch.Tensor) -> np.ndarray:
-    out = y.numpy().copy()
-    out.flags.writeable = False
-    return out
+    return None if t is None else frozen_array(t, _F64)
 
 
 def _rel(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -296,6 +287,6 @@ def inspect_batch(spec, weights: Mapping[str, object], points, labels, *,
                          for name, check in params)))
     after = MappingProxyType({name: _np(p.data) for name, p in named})
     return BackpropTrace(tuple(result), loss, loss_after, loss_formula(spec.loss),
-                         optimizer_formula(spec.optimizer), _labels(y),
+                         optimizer_formula(spec.optimizer), frozen_array(y),
                          _np(grad_logits), after)
 

@@ -14,16 +14,19 @@ import torch
 
 import minidl
 
+from ..snapshot import frozen_array
+
 __all__ = ["LayerMaps", "NeuronMaps", "edge_weights", "layer_names", "neuron_maps"]
 
 _KINDS = {minidl.ReLU: "relu", minidl.LeakyReLU: "leaky_relu", minidl.Tanh: "tanh",
           minidl.Sigmoid: "sigmoid", minidl.Identity: "identity"}
 
 
-def _frozen(array: np.ndarray | torch.Tensor, dtype=np.float32) -> np.ndarray:
+def _frozen(array: np.ndarray | torch.Tensor) -> np.ndarray:
+    """A read-only float32 copy: the maps and weights the views draw."""
     if isinstance(array, torch.Tensor):
-        array = array.detach().to("cpu").numpy()
-    out = np.array(array, dtype=dtype, copy=True)
+        return frozen_array(array, torch.float32)
+    out = np.array(array, dtype=np.float32, copy=True)
     out.flags.writeable = False
     return out
 
