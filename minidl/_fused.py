@@ -40,7 +40,7 @@ _NAMESPACE: dict[str, Any] = {
     "tanh": torch.tanh, "sigmoid": torch.sigmoid, "leaky_relu": _ops.leaky_relu,
     "threshold_backward": _ops.threshold_backward, "tanh_backward": _ops.tanh_backward,
     "sigmoid_backward": _ops.sigmoid_backward,
-    "leaky_relu_backward": _ops.leaky_relu_backward,
+    "leaky_relu_backward": _ops.leaky_relu_backward, "below": _ops.below_autograd,
 }
 
 # Activations whose backward needs only their output: after a Linear they run in place on
@@ -191,6 +191,9 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
             bwd += ["        " + line for line in body]
         else:
             bwd += ["    " + line for line in body]
+    # Every op runs below autograd's dispatch layers (see _ops.below_autograd): same kernels.
+    fwd[1:] = ["    with below():"] + ["    " + line for line in fwd[1:]]
+    bwd[1:] = ["    with below():"] + ["    " + line for line in bwd[1:]]
     exec(compile("\n".join(fwd) + "\n\n" + "\n".join(bwd) + "\n", "<minidl.Sequential>", "exec"),
          ns)
     plan.forward, plan.backward = ns["forward"], ns["backward"]

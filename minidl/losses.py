@@ -68,7 +68,7 @@ class CrossEntropyLoss(_Loss):
         if len(shape) != 2:
             raise ValueError(f"CrossEntropyLoss: expected logits of shape (N, C), "
                              f"got {tuple(shape)}")
-        if target.dtype is not torch.int64 or target.shape != shape[:1]:
+        if target.dtype is not torch.int64 or target.dim() != 1 or target.shape[0] != shape[0]:
             raise ValueError(f"CrossEntropyLoss: expected int64 class indices of shape "
                              f"({shape[0]},), got {target.dtype} {tuple(target.shape)}")
         if output.requires_grad:  # never join a caller's autograd graph

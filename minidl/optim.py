@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from ._chunk import Chunk
+from ._ops import below_autograd
 from ._rules import adam_update, sgd_update
 from .module import Parameter
 
@@ -134,18 +135,21 @@ class Optimizer:
         if self._seen != Parameter.generation:
             self._verify()
         group = self.param_groups[0]
-        for chunk in self._chunks:
-            if chunk.fast:
-                grad = chunk.grad
-                if chunk.pack is not None and chunk.pack.stale:
-                    chunk.pack.clear()  # zero_grad() then step() with no backward between
-            elif chunk.packed:  # some p.grad was replaced: gather the current ones
-                grad = torch.zeros_like(chunk.data)  # zeros between the aligned slots
-                for j, p in enumerate(chunk.params):
-                    chunk.view(j, grad).copy_(p.grad)
-            else:
-                grad = chunk.params[0].grad
-            self._update(chunk.data, grad, chunk.state, group, chunk.aux)
+        update = self._update
+        with below_autograd():
+            for chunk in self._chunks:
+                if chunk.fast:  # the common case, kept short: this runs every step
+                    pack = chunk.pack
+                    if pack is not None and pack.stale:
+                        pack.clear()  # zero_grad() then step() with no backward between
+                    update(chunk.data, chunk.grad, chunk.state, group, chunk.aux)
+                elif chunk.packed:  # some p.grad was replaced: gather the current ones
+                    grad = torch.zeros_like(chunk.data)  # zeros between the aligned slots
+                    for j, p in enumerate(chunk.params):
+                        chunk.view(j, grad).copy_(p.grad)
+                    update(chunk.data, grad, chunk.state, group, chunk.aux)
+                else:
+                    update(chunk.data, chunk.params[0].grad, chunk.state, group, chunk.aux)
 
     def _update(self, data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
                 group: dict[str, Any], aux: dict[Any, Any]) -> None:

@@ -92,8 +92,12 @@ class Session:
     # -- what differs between minidl and its torch.nn twin --------------------------------
     def _build_model(self, model):
         if model is None:
-            return build_model(self.spec)
-        return model.to(device=self.data.x_train.device, dtype=self.data.x_train.dtype)
+            model = build_model(self.spec)
+        else:
+            model = model.to(device=self.data.x_train.device, dtype=self.data.x_train.dtype)
+        if isinstance(model, minidl.Sequential):
+            model.input_grad = False  # nothing here reads d loss / d input: one matmul less
+        return model
 
     def _build_loss(self):
         return build_loss(self.spec)

@@ -18,6 +18,7 @@ from studio.core import (
     Session,
     train,
 )
+from studio.core.build import build_model
 from studio.core.compare.twin import TorchSession
 
 SMALL = RunSpec(layers=(LayerSpec(8), LayerSpec(8)), data=DataSpec(n_train=200, n_test=100),
@@ -195,3 +196,13 @@ def test_torch_session_is_the_same_run_with_autograd() -> None:
         assert a.train_loss == pytest.approx(b.train_loss, abs=1e-10)
         assert a.test_acc == b.test_acc
         assert np.allclose(a.grid, b.grid, atol=1e-6)
+
+
+def test_session_models_skip_the_unused_input_gradient() -> None:
+    # Nothing in a Session reads d loss / d input, so the fused backward may skip its matmul
+    # (parameters get the same bits: the bitwise twin tests train through Sessions).
+    session = Session(SMALL)
+    assert session.model.input_grad is False
+    given = build_model(SMALL)
+    assert given.input_grad is True
+    assert Session(SMALL, model=given).model.input_grad is False
