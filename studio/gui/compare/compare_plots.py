@@ -199,6 +199,8 @@ class ResultsTable(QTableWidget):
         # The verdict is a sentence: elided in its column, whole in the tooltip.
         self.setWordWrap(False)
         self.setColumnWidth(self.HEADERS.index("verdict (test loss)"), 340)
+        # The last column takes the room left, so its header is never cut ("ime minidl/…").
+        self.horizontalHeader().setStretchLastSection(True)
 
     def show_result(self, exp: ExperimentResult,
                     margins: dict[str, float] | None = None) -> None:
