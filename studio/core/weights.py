@@ -1,28 +1,29 @@
-"""Trained weights as safetensors files: plain tensors and a JSON header, never pickle.
+"""Trained weights as safetensors files (the ``safetensors`` package): tensors, never pickle.
 
-The format (https://github.com/huggingface/safetensors) is an 8-byte little-endian header
-length, a JSON header mapping each name to its dtype, shape and byte range, then the raw bytes.
-It is simple enough to write here without a dependency, and files open in any safetensors
-reader (and in ``torch.nn`` models: the names are the state-dict keys).
+Files open in any safetensors reader and in ``torch.nn`` models (the names are the state-dict
+keys). The package writes tensors sorted by dtype and name; a state dict's order (``0.weight``
+before ``0.bias``) is kept in the header's metadata under ``"tensor_order"`` and restored on
+load, so ``list(load_weights(p)) == list(state_dict)``.
 """
 
 from __future__ import annotations
 
 import json
-import struct
 from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+import safetensors
+import safetensors.numpy
 import torch
 
 from .io import atomic_write_bytes
 
 __all__ = ["WeightsError", "load_weights", "load_weights_metadata", "save_weights", "weights_bytes"]
 
-_NUMPY = {"F32": np.dtype("<f4"), "F64": np.dtype("<f8"), "I64": np.dtype("<i8")}  # little-endian
-_CODES = {dtype: code for code, dtype in _NUMPY.items()}
-_MAX_HEADER = 100_000_000  # a corrupt length must not make us allocate gigabytes
+#: What a model's weights can be: the dtypes the studio trains in, and int64 (counters).
+SUPPORTED = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.int64))
+_ORDER = "tensor_order"
 
 
 class WeightsError(ValueError):
@@ -32,25 +33,17 @@ class WeightsError(ValueError):
 def weights_bytes(tensors: Mapping[str, torch.Tensor | np.ndarray],
                   metadata: Mapping[str, str] | None = None) -> bytes:
     """Serialise ``tensors`` (name → tensor, e.g. a state dict) to safetensors bytes."""
-    header: dict[str, object] = {}
-    if metadata:
-        header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
-    chunks, offset = [], 0
+    arrays = {}
     for name, value in tensors.items():
         # numpy as the common form: frozen (read-only) arrays from the GUI need no copy.
         array = (value.detach().cpu().numpy() if isinstance(value, torch.Tensor)
                  else np.asarray(value))
-        code = _CODES.get(array.dtype.newbyteorder("<"))
-        if code is None:
+        if array.dtype not in SUPPORTED:
             raise WeightsError(f"{name}: dtype {array.dtype} is not supported")
-        data = np.ascontiguousarray(array, dtype=_NUMPY[code]).tobytes()
-        header[name] = {"dtype": code, "shape": list(array.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        chunks.append(data)
-        offset += len(data)
-    text = json.dumps(header, separators=(",", ":")).encode()
-    text += b" " * (-len(text) % 8)  # the format pads the header to 8 bytes
-    return struct.pack("<Q", len(text)) + text + b"".join(chunks)
+        arrays[name] = np.ascontiguousarray(array)
+    header = {str(k): str(v) for k, v in (metadata or {}).items()}
+    header[_ORDER] = json.dumps(list(arrays))
+    return safetensors.numpy.save(arrays, metadata=header)
 
 
 def save_weights(path: str | Path, tensors: Mapping[str, torch.Tensor | np.ndarray],
@@ -70,36 +63,30 @@ def load_weights_metadata(path: str | Path) -> dict[str, str]:
 
 
 def _read(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
-    raw = Path(path).read_bytes()
     where = Path(path).name
-    if len(raw) < 8:
-        raise WeightsError(f"{where}: too short to be a safetensors file")
-    (size,) = struct.unpack("<Q", raw[:8])
-    if size > min(len(raw) - 8, _MAX_HEADER):
-        raise WeightsError(f"{where}: header length {size} runs past the end of the file")
     try:
-        header = json.loads(raw[8:8 + size])
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise WeightsError(f"{where}: header is not valid JSON ({exc})") from None
-    if not isinstance(header, dict):
-        raise WeightsError(f"{where}: header must be a JSON object")
-    body = raw[8 + size:]
-    out = {}
-    for name, entry in header.items():
-        if name == "__metadata__":
-            continue
-        try:
-            dtype = _NUMPY[entry["dtype"]]
-            shape = [int(n) for n in entry["shape"]]
-            begin, end = (int(n) for n in entry["data_offsets"])
-        except (KeyError, TypeError, ValueError):
-            raise WeightsError(f"{where}: {name}: needs a supported dtype "
-                               f"({', '.join(_NUMPY)}), a shape and data_offsets") from None
-        count = int(np.prod(shape)) if shape else 1
-        if not 0 <= begin <= end <= len(body) or end - begin != count * dtype.itemsize:
-            raise WeightsError(f"{where}: {name}: data_offsets {begin}..{end} do not match "
-                               f"shape {shape} of {entry['dtype']} within the file")
-        array = np.frombuffer(body[begin:end], dtype=dtype).astype(dtype.newbyteorder("="))
-        out[name] = torch.from_numpy(array).reshape(shape)
-    metadata = header.get("__metadata__") or {}
-    return out, {str(k): str(v) for k, v in metadata.items()}
+        with safetensors.safe_open(str(path), framework="numpy") as file:
+            metadata = dict(file.metadata() or {})
+            arrays = {name: file.get_tensor(name) for name in file.keys()}  # noqa: SIM118
+    except safetensors.SafetensorError as exc:
+        raise WeightsError(f"{where}: not a valid safetensors file ({exc})") from None
+    except OSError as exc:
+        raise WeightsError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    for name, array in arrays.items():
+        if array.dtype not in SUPPORTED:
+            raise WeightsError(f"{where}: {name}: dtype {array.dtype} is not supported "
+                               f"(float32, float64 or int64)")
+    order = _order(metadata.pop(_ORDER, None), arrays)
+    return ({name: torch.from_numpy(np.array(arrays[name])) for name in order},
+            {str(k): str(v) for k, v in metadata.items()})
+
+
+def _order(saved: str | None, arrays: Mapping[str, np.ndarray]) -> list[str]:
+    """The saved tensor order when it names exactly the file's tensors, else the file's."""
+    try:
+        names = json.loads(saved) if saved is not None else None
+    except json.JSONDecodeError:
+        names = None
+    if isinstance(names, list) and sorted(map(str, names)) == sorted(arrays):
+        return [str(n) for n in names]
+    return list(arrays)

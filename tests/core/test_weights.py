@@ -11,7 +11,7 @@ from safetensors.torch import load_file, save_file
 
 from studio.core import RunSpec
 from studio.core.build import build_model
-from studio.core.weights import WeightsError, load_weights, save_weights
+from studio.core.weights import WeightsError, load_weights, load_weights_metadata, save_weights
 
 
 def test_round_trip_of_a_model_state_dict(tmp_path: Path) -> None:
@@ -53,19 +53,37 @@ def _file(header: bytes, body: bytes = b"") -> bytes:
 
 
 @pytest.mark.parametrize("content, words", [
-    (b"abc", "too short"),
-    (struct.pack("<Q", 10**9) + b"{}", "runs past the end"),
-    (_file(b"nope"), "not valid JSON"),
-    (_file(b"[]"), "JSON object"),
-    (_file(b'{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', b"x"), "data_offsets"),
+    (b"abc", "header too small"),
+    (struct.pack("<Q", 10**9) + b"{}", "header too large"),
+    (_file(b"nope"), "invalid JSON"),
+    (_file(b"[]"), "invalid JSON"),
+    (_file(b'{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}', b"x"), "not fully covered"),
     (_file(b'{"w":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}', b"x" * 8),
-     "data_offsets"),
+     "invalid shape, data type, or offset"),
     (_file(b'{"w":{"dtype":"Q32","shape":[2],"data_offsets":[0,8]}}', b"x" * 8),
-     "supported dtype"),
-    (_file(b'{"w":{"shape":[2]}}'), "supported dtype"),
+     "unknown variant `Q32`"),
+    (_file(b'{"w":{"shape":[2]}}'), "missing field `dtype`"),
+    (_file(b'{"w":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}}', b"x" * 4),
+     "w: dtype float16 is not supported"),
 ])
 def test_malformed_files_raise_a_clear_error(tmp_path: Path, content: bytes, words: str) -> None:
     path = tmp_path / "bad.safetensors"
     path.write_bytes(content)
-    with pytest.raises(WeightsError, match=words):
+    with pytest.raises(WeightsError, match=words) as error:
         load_weights(path)
+    assert str(error.value).startswith("bad.safetensors: ")  # the dialog names the file
+
+
+def test_a_missing_file_is_a_weights_error(tmp_path: Path) -> None:
+    with pytest.raises(WeightsError, match="gone.safetensors: cannot be read"):
+        load_weights(tmp_path / "gone.safetensors")
+
+
+def test_order_and_metadata_survive_and_files_without_an_order_load_in_file_order(
+        tmp_path: Path) -> None:
+    tensors = {"z.weight": torch.ones(2), "a.bias": torch.zeros(3, dtype=torch.float64)}
+    save_weights(tmp_path / "ours.safetensors", tensors, {"epochs_trained": "7"})
+    assert list(load_weights(tmp_path / "ours.safetensors")) == ["z.weight", "a.bias"]
+    assert load_weights_metadata(tmp_path / "ours.safetensors") == {"epochs_trained": "7"}
+    save_file(tensors, str(tmp_path / "plain.safetensors"))  # no order recorded
+    assert sorted(load_weights(tmp_path / "plain.safetensors")) == ["a.bias", "z.weight"]
