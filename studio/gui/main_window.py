@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.actions = self.menus.actions
         self.inspect_views = install_inspect(self)  # Look inside: docks, probes, its menu
 
-        self._frames = FrameClock(self._draw_frame, FRAME_INTERVAL_MS, self)
+        self._frames = FrameClock(self._frame_pieces, FRAME_INTERVAL_MS, self)
         self.document.changed.connect(self._on_document_changed)
         controller = self.controller
         controller.state_changed.connect(self._on_controller_state_changed)
@@ -146,16 +146,26 @@ class MainWindow(QMainWindow):
 
     # -- drawing --------------------------------------------------------------------------
     def _draw_frame(self) -> None:
-        if self.controller.take_dirty():
-            self.curves.refresh()
-            self.region.refresh()
-            self.controls.refresh()
-            self.timeline_bar.refresh()
-            if self.selection.epoch is None and self.controller.reports:
-                # Following: the views of other features follow the latest epoch too.
-                self.controller.follow_epoch(self.selection.latest_epoch)
-            if self.controller.state == RunState.PAUSED:
-                self._show_paused()  # the epoch in flight at the click arrives after it
+        """Draw a whole frame now (the run's state changed: no pieces, nothing waits)."""
+        for _ in self._frame_pieces():
+            pass
+
+    def _frame_pieces(self):
+        # The frame clock paints after each piece and serves the event loop between them:
+        # the curves, then the region, then the rest (each ~5-15 ms with its paint).
+        if not self.controller.take_dirty():
+            return
+        self.curves.refresh()
+        yield
+        self.region.refresh()
+        yield
+        self.controls.refresh()
+        self.timeline_bar.refresh()
+        if self.selection.epoch is None and self.controller.reports:
+            # Following: the views of other features follow the latest epoch too.
+            self.controller.follow_epoch(self.selection.latest_epoch)
+        if self.controller.state == RunState.PAUSED:
+            self._show_paused()  # the epoch in flight at the click arrives after it
 
     def _on_selection_changed(self) -> None:
         epoch = self.selection.epoch
@@ -197,6 +207,10 @@ class MainWindow(QMainWindow):
         self.curves.set_stale(False)
         self._on_controller_history_changed()
         self._draw_frame()
+        if self.controller.state == RunState.RUNNING:
+            # Lay out and paint the fresh run's views now, before the worker thread starts:
+            # left to the event loop, that paint competed with the first epochs.
+            self._frames.paint_now()
 
     def _on_controller_history_changed(self) -> None:
         current = self.controller.log.history.current

@@ -6,12 +6,13 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QObject, QPointF, Signal
+from PySide6.QtCore import QObject, QPointF, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow
 
 from studio.core import Session
 from studio.core.examples import load_example
 from studio.core.inspect import HealthTracker, edge_weights, neuron_maps
+from studio.gui.inspect import backprop_view
 from studio.gui.inspect.heatmap import NEGATIVE, POSITIVE
 from studio.gui.inspect.install import HEALTH_PROBE, MAP_SIZE, NEURON_PROBE, install_inspect
 
@@ -151,12 +152,14 @@ def test_the_inspector_freezes_traces_and_steps(setup, qtbot) -> None:
     window, views, _ = setup
     inspector = views.inspector
     inspector.points_edit.setText("0-3, 9")
-    assert inspector.freeze()
+    with qtbot.waitSignal(inspector.traced, timeout=10_000):
+        assert inspector.freeze()
     trace = inspector.trace
     assert trace.labels.size == 5 and trace.max_autograd_error < 1e-10
     assert "vs autograd" in inspector.findChild(QObject, "backward_6").findChildren(
         type(inspector.summary))[-1].text()
-    inspector.step_button.click()
+    with qtbot.waitSignal(inspector.traced, timeout=10_000):
+        inspector.step_button.click()
     assert inspector.previous is trace and "before → after" in inspector.summary.text()
     assert inspector.trace.loss == pytest.approx(trace.loss_after)
     inspector.points_edit.setText("5000")
@@ -172,3 +175,43 @@ def test_a_closed_health_panel_samples_nothing(setup) -> None:
     assert tracker(session, None) is None
     views.health_visible = True
     assert tracker(session, None) is not None
+
+
+def test_the_inspector_traces_without_blocking_the_gui_thread(setup, qtbot, monkeypatch):
+    # A 16x1024 network took ~4.7 s to trace: in the GUI thread, a frozen window.
+    window, views, _ = setup
+    inspector = views.inspector
+    started = threading.Event()
+    release = threading.Event()
+    real = backprop_view.inspect_batch
+
+    def slow_inspect_batch(*args, **kwargs):
+        started.set()
+        release.wait(10)  # a long computation (holding no lock the GUI needs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backprop_view, "inspect_batch", slow_inspect_batch)
+    assert inspector.freeze()  # returns at once: the trace runs elsewhere
+    assert started.wait(5) and inspector.busy
+    assert not inspector.freeze_button.isEnabled() and not inspector.freeze()
+    assert "Tracing" in inspector.summary.text()
+    ticks = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: ticks == [1], timeout=2000)  # the event loop is served
+    with qtbot.waitSignal(inspector.traced, timeout=10_000):
+        release.set()
+    assert not inspector.busy and inspector.freeze_button.isEnabled()
+    assert inspector.trace is not None and inspector.step_button.isEnabled()
+
+
+def test_a_failed_trace_is_reported(setup, qtbot, monkeypatch):
+    inspector = setup[1].inspector
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("no luck")
+
+    monkeypatch.setattr(backprop_view, "inspect_batch", broken)
+    assert inspector.freeze()
+    qtbot.waitUntil(lambda: not inspector.busy, timeout=5000)
+    assert "ValueError: no luck" in inspector.summary.text()
+    assert inspector.freeze_button.isEnabled() and inspector.trace is None

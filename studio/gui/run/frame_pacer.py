@@ -13,8 +13,9 @@ which draws and paints each frame in one go, measures it, and follows the rule.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
@@ -92,13 +93,20 @@ class FramePacer:
         return int(min(self.max_interval_ms, max(self.base_interval_ms, wanted)))
 
 
+#: Passes of posted layout requests a paint settles first: a child's new size hint reaches
+#: its parent's layout one pass later (a label, its group box, the box's column).
+LAYOUT_PASSES = 4
+
+
 class FrameClock(QObject):
     """Call ``draw`` from a repeating timer whose interval a :class:`FramePacer` sets.
 
     Parameters
     ----------
     draw : callable
-        Updates the views (``setData`` and friends).
+        Updates the views (``setData`` and friends). It may return an iterator: the frame
+        is then drawn in pieces, one per step of the iterator, each painted at once and an
+        event-loop turn apart from the next.
     base_interval_ms : int
         The frame interval when idle or when frames are cheap.
     window : QWidget
@@ -111,6 +119,10 @@ class FrameClock(QObject):
     several passes (the scenes' dirty regions, then auto-ranged axes, then resized labels),
     and every call from them into Python must take the GIL back from the training thread:
     on 2 cores a 5 ms frame then cost the worker ~15 ms.
+
+    A frame drawn in pieces costs the same, but the event loop (input, timers) is served
+    between the pieces: a whole frame of the main window took 20-35 ms of CPU, and twice
+    that in wall time while the training thread competes for the GIL, a visible stall.
     """
 
     def __init__(self, draw: Callable[[], None], base_interval_ms: int, window: QWidget) -> None:
@@ -121,6 +133,11 @@ class FrameClock(QObject):
         self._window = window
         self._timer = QTimer(self, interval=base_interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
+        self._pieces: Iterator | None = None  # the rest of a frame drawn in pieces
+        self._cost = 0.0  # seconds the frame in pieces took so far
+        self._views: list | None = None  # the window's plots, looked up once per frame
+        self._piece_timer = QTimer(self, singleShot=True, interval=0)
+        self._piece_timer.timeout.connect(self._on_piece_timer_timeout)
 
     @property
     def interval_ms(self) -> int:
@@ -132,19 +149,72 @@ class FrameClock(QObject):
         self.busy = busy
         if not active:
             self._timer.stop()
+            self.finish_frame()
         elif not self._timer.isActive():
             self.pacer.reset()  # the window may have been resized since the last run
             self._timer.start(self.pacer.next_interval_ms(busy=busy))
 
+    @property
+    def in_frame(self) -> bool:
+        """Whether a frame drawn in pieces is still in progress."""
+        return self._pieces is not None
+
     def paint_now(self) -> None:
-        """Paint what changed in the window, now: the queued scene updates, then the window."""
-        for view in self._window.findChildren(QGraphicsView):
-            QCoreApplication.sendPostedEvents(view.scene(), QEvent.Type.MetaCall)
+        """Lay out and paint what changed in the window, now.
+
+        Posted layout requests first (a label grown by new text resizes the plots beside it:
+        laid out later, that is a second paint of every view), then the queued scene
+        updates, then the window.
+        """
+        for _ in range(LAYOUT_PASSES):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        views = self._views if self._views is not None else self._window.findChildren(
+            QGraphicsView)
+        for view in views:
+            if shiboken6.isValid(view):  # a view closed between two pieces of a frame
+                QCoreApplication.sendPostedEvents(view.scene(), QEvent.Type.MetaCall)
         QCoreApplication.sendPostedEvents(self._window, QEvent.Type.UpdateRequest)
 
+    def finish_frame(self) -> None:
+        """Draw the rest of a frame in pieces now, in one go (before the window changes)."""
+        while self._pieces is not None:
+            self._piece()
+
     def _on_timer_timeout(self) -> None:
+        if self._pieces is not None:
+            return  # the previous frame is still being drawn: this tick is skipped
         start = time.perf_counter()
-        self._draw()
+        self._views = self._window.findChildren(QGraphicsView)  # ~0.6 ms: not every piece
+        pieces = self._draw()
         self.paint_now()
-        self.pacer.record(time.perf_counter() - start)
+        self._cost = time.perf_counter() - start
+        if pieces is None:
+            self._end_frame()
+            return
+        self._pieces = iter(pieces)
+        self._piece_timer.start()
+
+    def _on_piece_timer_timeout(self) -> None:
+        if self._pieces is not None:
+            self._piece()
+            if self._pieces is not None:
+                self._piece_timer.start()
+
+    def _piece(self) -> None:
+        start = time.perf_counter()
+        try:
+            done = next(self._pieces, True)
+        except BaseException:
+            self._pieces = None
+            raise
+        self.paint_now()
+        self._cost += time.perf_counter() - start
+        if done is True:
+            self._pieces = None
+            self._end_frame()
+
+    def _end_frame(self) -> None:
+        self._views = None
+        self.pacer.record(self._cost)
+        self._cost = 0.0
         self._timer.setInterval(self.pacer.next_interval_ms(busy=self.busy))

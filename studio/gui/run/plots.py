@@ -3,7 +3,7 @@
 :class:`CurvesView` is a view of a :class:`~studio.gui.run.run_controller.RunController`. Each
 curve is created once; :meth:`CurvesView.refresh` (called by the window's frame timer when new
 reports arrived) appends only the new epochs and calls ``setData``. While a run is live the
-curves draw without antialiasing and the epoch axis grows in steps (:meth:`CurvesView.set_live`).
+curves draw without antialiasing and the axes move in steps (:meth:`CurvesView.set_live`).
 """
 
 from __future__ import annotations
@@ -61,6 +61,26 @@ def _nice_ceiling(x: float) -> float:
     return next(m * scale for m in (1, 2, 5, 10) if m * scale >= x)
 
 
+def _nice_floor_tenth(x: float) -> float:
+    """``x`` rounded down to a multiple of 0.1, within [0, 0.9] (an accuracy axis' bottom)."""
+    return min(0.9, max(0.0, math.floor(x * 10.0 + 1e-9) / 10.0))
+
+
+def _live_y_range(name: str, values: np.ndarray) -> tuple[float, float] | None:
+    """The y range a live plot holds while ``values`` stay inside it (``None``: no data).
+
+    Loss: ``[0, c]`` with ``c`` the 1-2-5 ceiling of the largest loss (a falling loss never
+    moves it). Accuracy: from the largest tenth below the smallest value up to 1.
+    """
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return None
+    if name == "loss":
+        top = float(values.max())
+        return 0.0, _nice_ceiling(top) if top > 0.0 else 1.0
+    return _nice_floor_tenth(float(values.min())), 1.0
+
+
 def _plot(name: str, title: str, y_label: str,
           legend_offset: tuple[int, int] = style.LEGEND_OFFSET) -> pg.PlotWidget:
     widget = pg.PlotWidget()
@@ -101,6 +121,8 @@ class CurvesView(QWidget):
         self._source: list[EpochReport] | None = None  # the list the columns were built from
         self._live = False
         self._x_right: float | None = None  # the epoch axis' right end while we manage it
+        # The loss and accuracy y ranges while we manage them (live, not zoomed, linear).
+        self._y_ranges: dict[str, tuple[float, float] | None] = {}
         self.loss_plot = _plot("loss_plot", "Loss", "loss")
         # Legend bottom right: accuracy curves climb towards the top right corner.
         self.accuracy_plot = _plot("accuracy_plot", "Accuracy", "accuracy", (-10, -10))
@@ -178,18 +200,47 @@ class CurvesView(QWidget):
             if right != self._x_right:  # a few times a run, not every frame
                 self._x_right = right
                 self.loss_plot.setXRange(1.0, right)
+        self._step_y_ranges()
         for plot in (self.loss_plot, self.accuracy_plot):
             # pyqtgraph refits auto ranges when the paint begins, which schedules a second
             # paint for the new axes: refit now, so the frame paints once.
             plot.scene().prepareForPaint()
 
+    def _step_y_ranges(self) -> None:
+        for key, plot in (("loss", self.loss_plot), ("accuracy", self.accuracy_plot)):
+            if key not in self._y_ranges:
+                continue
+            held = self._y_ranges[key]
+            fields = ("train_loss", "test_loss") if key == "loss" else ("train_acc", "test_acc")
+            wanted = _live_y_range(key, np.concatenate([self._columns[f] for f in fields]))
+            if wanted is None:
+                continue
+            if held is None or wanted[1] > held[1] or wanted[0] < held[0]:
+                # Held until the data leaves it: a few range changes a run, not one a frame.
+                self._y_ranges[key] = wanted
+                plot.getPlotItem().getViewBox().setYRange(*wanted, padding=0.02)
+
+    def _manage_y(self, live: bool) -> None:
+        """Hold (live) or release the y ranges the user has not zoomed."""
+        for key, plot in (("loss", self.loss_plot), ("accuracy", self.accuracy_plot)):
+            view = plot.getPlotItem().getViewBox()
+            log = key == "loss" and self.log_scale_check.isChecked()
+            if live and view.autoRangeEnabled()[1] and not log:
+                self._y_ranges[key] = None
+            elif not live and key in self._y_ranges:
+                view.enableAutoRange(y=True)
+            if not live or log:
+                self._y_ranges.pop(key, None)
+
     def set_live(self, live: bool) -> None:
         """Draw for speed while a run is live, in full otherwise.
 
         Live: no antialiasing (antialiased 2-px curves were most of a frame's paint time) and,
-        unless the user zoomed, an epoch axis that grows in 1-2-5 steps up to the run's length
-        instead of refitting, and so repainting both axes, on every new epoch. Not live:
-        antialiased, and the epoch axis fits the data again.
+        unless the user zoomed, axes that move in steps instead of refitting, and so
+        repainting their ticks, grid and labels, on every frame: the epoch axis grows in
+        1-2-5 steps up to the run's length, the loss axis spans ``[0, 1-2-5 ceiling]`` and the
+        accuracy axis ``[tenth below the lowest, 1]`` (a log loss axis still fits). Not live:
+        antialiased, and the axes fit the data again.
         """
         if live == self._live:
             return
@@ -200,6 +251,7 @@ class CurvesView(QWidget):
         elif self._x_right is not None:
             self._x_right = None
             view.enableAutoRange(x=True)
+        self._manage_y(live)
         for curve in self.curves.values():
             curve.opts["antialias"] = not live
             curve.updateItems(styleUpdate=True)
@@ -207,9 +259,15 @@ class CurvesView(QWidget):
     # -- slots ----------------------------------------------------------------------------
     def _on_view_range_changed_manually(self, *_args) -> None:
         self._x_right = None  # the user zoomed or panned: the range is theirs now
+        self._y_ranges.clear()
 
     def _on_log_scale_check_toggled(self, checked: bool) -> None:
         item = self.loss_plot.getPlotItem()
+        if checked:
+            self._y_ranges.pop("loss", None)  # a log axis fits the data, live or not
+            item.getViewBox().enableAutoRange(y=True)
+        elif self._live and item.getViewBox().autoRangeEnabled()[1]:
+            self._y_ranges["loss"] = None
         item.setLogMode(y=checked)
         # Log mode labels every minor tick (2..9 in each decade), which overlap: label the
         # decades only.
@@ -229,6 +287,7 @@ class CurvesView(QWidget):
         self.readout.setText("")
         if self._live:
             self._x_right = 0.0  # managed again (the user's zoom was of the old curves)
+            self._manage_y(True)
 
     def set_stale(self, stale: bool) -> None:
         """Grey the curves out as the previous run's (the setup changed since)."""
