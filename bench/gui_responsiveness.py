@@ -2,12 +2,15 @@
 
 Runs the real main window offscreen on the reference config (seed A, ``--epochs`` epochs),
 with a 10 ms QTimer probe measuring how late the event loop serves it (worst and p99 delay),
-then trains the same spec headless with :func:`studio.core.train` in this process, as
-``python -m studio --headless`` runs it (one decision grid, at the end), and prints
-the throughput ratio (GUI steps/s over headless steps/s; both from the engine's own clock,
-plus the wall-clock ratio). Targets: worst delay < 50 ms, ratio >= 0.90.
+and trains the same spec headless with :func:`studio.core.train` in this process, as
+``python -m studio --headless`` runs it (one decision grid, at the end), before the first GUI
+run and after every one. Each GUI run's throughput (steps/s, from the engine's own clock) is
+divided by the mean of the headless runs on either side of it: the machine's speed drifts by
+10-20% over seconds, and that sandwich cancels a steady drift. The ratio is the median over
+runs, with a 95% bootstrap interval; the wall-clock ratio is printed too. Targets: worst
+delay < 50 ms; at Max pace ratio >= 0.90 (>= 0.75 with ``--inspect``).
 
-    python bench/gui_responsiveness.py [--epochs 600] [--repeats 5] [--pace max|15]
+    python bench/gui_responsiveness.py [--epochs 600] [--repeats 10] [--pace max|15]
 
 ``--pace`` sets the window's pace (epochs per second, or ``max``, the default). At a set
 pace the run sleeps between epochs and redraws every one; the throughput ratio then compares
@@ -30,6 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from scipy import stats  # noqa: E402
 
 from studio.app import create_app  # noqa: E402
 from studio.core import RunSpec, train  # noqa: E402
@@ -87,10 +91,20 @@ def headless_run(spec: RunSpec) -> tuple[float, float]:
     return last.steps_per_s, time.perf_counter() - start
 
 
+def _median_ci(values: list[float]) -> tuple[float, float]:
+    """A 95% bootstrap interval of the median (scipy.stats.bootstrap), or (nan, nan)."""
+    if len(values) < 3 or len(set(values)) < 2:
+        return float("nan"), float("nan")
+    result = stats.bootstrap((np.asarray(values),), np.median, confidence_level=0.95,
+                             n_resamples=2000, method="percentile",
+                             random_state=np.random.default_rng(0))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--epochs", type=int, default=600)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=10)
     parser.add_argument("--pace", default="max",
                         help="epochs per second, or 'max' (default)")
     parser.add_argument("--inspect", action="store_true",
@@ -100,27 +114,41 @@ def main(argv: list[str] | None = None) -> int:
     spec = dataclasses.replace(RunSpec(), epochs=args.epochs)
     app = create_app()
     headless_run(dataclasses.replace(spec, epochs=5))  # warm-up: imports, allocator
-    gui, head, gui_wall, head_wall, delays = [], [], [], [], []
-    for _ in range(args.repeats):  # interleaved so machine noise hits both alike
+    gui, head, gui_wall, head_wall, delays, paired = [], [], [], [], [], []
+    before, before_wall = headless_run(spec)
+    for _ in range(args.repeats):
+        # Each GUI run sits between two headless runs and is compared with their mean: this
+        # machine's speed drifts by 10-20% over seconds, and a sandwich cancels a linear drift
+        # that a plain alternation leaves in every pair.
         d, sps, wall = gui_run(app, spec, pace, args.inspect)
         delays.append(d)
         gui.append(sps)
         gui_wall.append(wall)
-        sps, wall = headless_run(spec)
-        head.append(sps)
-        head_wall.append(wall)
+        after, after_wall = headless_run(spec)
+        head.append(after)
+        head_wall.append(after_wall)
+        paired.append(sps / ((before + after) / 2))
+        before = after
     all_delays = np.concatenate(delays)
     worst, p99 = float(all_delays.max()), float(np.percentile(all_delays, 99))
-    ratio = float(np.median(gui) / np.median(head))
+    ratio = float(np.median(paired))
+    low, high = _median_ci(paired)
     wall_ratio = float(np.median(head_wall) / np.median(gui_wall))
     views = ", all Look-inside views open" if args.inspect else ""
     print(f"config: seed A, {args.epochs} epochs, pace {args.pace}{views}, {args.repeats} repeats, "
-          f"{len(all_delays)} probes of {PROBE_MS} ms")
+          f"{len(all_delays)} probes of {PROBE_MS} ms, load average {os.getloadavg()[0]:.2f}")
     print(f"event-loop delay: worst {worst:.1f} ms, p99 {p99:.1f} ms (target worst < 50 ms)")
     target = 0.75 if args.inspect else 0.90
     print(f"throughput: GUI {np.median(gui):,.0f} steps/s, headless {np.median(head):,.0f} "
-          f"steps/s, ratio {ratio:.3f} (target >= {target:.2f}); wall-clock ratio {wall_ratio:.3f}")
-    ok = worst < 50.0 and ratio >= target
+          f"steps/s; ratio (median of GUI runs over their neighbours) {ratio:.3f}, 95% CI "
+          f"{low:.3f}-{high:.3f} (Max pace target >= {target:.2f}); each run: "
+          f"{' '.join(f'{r:.2f}' for r in paired)}; wall-clock ratio {wall_ratio:.3f}")
+    # At a set pace the run waits between epochs and computes a region every epoch for the
+    # viewer: throughput is not the point there (the issue's target is for Max), stalls are.
+    ok = worst < 50.0 and (pace is not None or ratio >= target)
+    if pace is not None:
+        print(f"pace {pace:g}/s: {args.epochs} epochs took {np.median(gui_wall):.1f} s of wall "
+              "clock; only the stall target applies")
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
 
