@@ -14,8 +14,8 @@ import torch
 
 from .features import grid_points
 
-__all__ = ["EVAL_CHUNK", "RunStopped", "evaluate", "grid_points", "grid_predictions",
-           "predict_classes_on_grid", "predict_grid", "predict_on_grid"]
+__all__ = ["EVAL_CHUNK", "RunStopped", "epoch_metrics", "evaluate", "grid_points",
+           "grid_predictions", "predict_classes_on_grid", "predict_grid", "predict_on_grid"]
 
 #: Evaluation runs over the full sets in chunks of this many points, which bounds the memory
 #: of the activations for the 1M-point sets the spec allows, and is one chunk for the usual 1000.
@@ -126,3 +126,29 @@ def evaluate(model, loss_fn, x: torch.Tensor, target: torch.Tensor, y: torch.Ten
             loss_sum += loss_fn(out, tb) * xb.shape[0]
             correct += (out.argmax(1) == yb).sum()
     return (loss_sum / n).double(), correct.double()
+
+
+def epoch_metrics(model, loss_fn, data, t_train: torch.Tensor, t_test: torch.Tensor,
+                  stop: threading.Event | None = None) -> tuple[float, float, float, float]:
+    """``(train loss, test loss, train accuracy, test accuracy)`` of ``model`` on ``data``.
+
+    The model is evaluated in eval mode (minidl's activations then skip caching derivatives
+    nobody will use) and put back in the mode it was in. One device sync for all four.
+
+    Raises
+    ------
+    RunStopped
+        ``stop`` was set before an evaluation chunk.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        train_loss, train_ok = evaluate(model, loss_fn, data.x_train, t_train, data.y_train,
+                                        stop)
+        test_loss, test_ok = evaluate(model, loss_fn, data.x_test, t_test, data.y_test, stop)
+    finally:
+        model.train(was_training)
+    train_loss, test_loss, train_ok, test_ok = torch.stack(
+        (train_loss, test_loss, train_ok, test_ok)).tolist()
+    return (train_loss, test_loss, train_ok / data.x_train.shape[0],
+            test_ok / data.x_test.shape[0])

@@ -8,7 +8,8 @@ drive one; none of them assembles a run itself.
 It can train epochs as a generator of frozen reports (:meth:`Session.run`), train one batch
 (:meth:`Session.run_batch`), continue past the planned epochs, take a frozen
 :class:`Snapshot` and restore one, :meth:`~Session.fork` with new optimiser settings, and
-answer questions about the current model (decision grid, each layer's outputs, weights).
+answer questions about the current model (decision grid, each layer's outputs, weights;
+those live in :mod:`studio.core.session_queries`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ import dataclasses
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from types import MappingProxyType
 
-import numpy as np
 import torch
 
 import minidl
@@ -29,30 +29,16 @@ import minidl.data
 
 from .budget import check_fits
 from .build import Dataset, build_loss, build_model, build_optimizer, make_data, targets_for
-from .evaluation import (
-    RunStopped,
-    evaluate,
-    grid_predictions,
-    predict_classes_on_grid,
-    predict_on_grid,
-)
+from .evaluation import RunStopped, epoch_metrics, grid_predictions
 from .records import EpochReport
-from .snapshot import (
-    PackedLayout,
-    Snapshot,
-    forked_optimizer_state,
-    frozen_array,
-    frozen_arrays,
-    frozen_packed,
-    layer_outputs,
-    packed_layout,
-)
+from .session_queries import ModelQuestions
+from .snapshot import Snapshot, forked_optimizer_state, frozen_array
 from .spec import OptimizerSpec, RunSpec
 
 __all__ = ["Session", "Snapshot", "frozen_array"]  # the last two live in .snapshot
 
 
-class Session:
+class Session(ModelQuestions):
     """A run of ``spec`` with minidl; see the module docstring.
 
     Parameters
@@ -84,8 +70,6 @@ class Session:
         self._epoch_batches: Iterator | None = None  # the unfinished epoch's remaining batches
         self._epoch_rng: torch.Tensor | None = None  # generator state before its permutation
         self._batch_index = 0
-        self._layout: PackedLayout | None = None  # where weights() finds the flat buffer
-        self._layout_generation = -1  # minidl.Parameter.generation when it was found
         self._backward = self._make_backward()
         self._step = self._make_step()
 
@@ -231,7 +215,8 @@ class Session:
                         self.steps += 1
                     else:
                         raise RunStopped
-                metrics = self._metrics(stop)
+                metrics = epoch_metrics(self.model, self.loss_fn, self.data, self.t_train,
+                                        self.t_test, stop)
             except RunStopped:
                 self.elapsed_s += time.perf_counter() - start
                 return
@@ -277,23 +262,6 @@ class Session:
         for _ in range(index - 1):
             self._next_batch()
 
-    def _metrics(self, stop: threading.Event | None) -> tuple[float, float, float, float]:
-        model, data = self.model, self.data
-        was_training = model.training
-        model.eval()  # minidl's activations skip caching derivatives nobody will use
-        try:
-            train_loss, train_ok = evaluate(model, self.loss_fn, data.x_train, self.t_train,
-                                            data.y_train, stop)
-            test_loss, test_ok = evaluate(model, self.loss_fn, data.x_test, self.t_test,
-                                          data.y_test, stop)
-        finally:
-            model.train(was_training)
-        # One device sync per epoch for all four numbers.
-        train_loss, test_loss, train_ok, test_ok = torch.stack(
-            (train_loss, test_loss, train_ok, test_ok)).tolist()
-        return (train_loss, test_loss, train_ok / data.x_train.shape[0],
-                test_ok / data.x_test.shape[0])
-
     # -- snapshots, restore, fork ----------------------------------------------------------
     def snapshot(self) -> Snapshot:
         """A frozen copy of where the run is: weights, optimiser state, batch order, clock."""
@@ -334,36 +302,3 @@ class Session:
                                        same_kind=spec.optimizer.name == self.spec.optimizer.name)
         child.restore(dataclasses.replace(snap, spec=spec, optimizer_state=state))
         return child
-
-    # -- questions about the current model -------------------------------------------------
-    def predict_grid(self, size: int = 64) -> np.ndarray:
-        """P(class 1) over ``data.extent`` ([0, 1]² for generated sets) for the current
-        weights (see ``evaluation.predict_grid``); two-class data only."""
-        return predict_on_grid(self.model, self.data.grid_inputs(size), size)
-
-    def predict_classes(self, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
-        """``(class, confidence)`` grids over ``data.extent`` for any number of classes (see
-        ``evaluation.predict_classes_on_grid``)."""
-        return predict_classes_on_grid(self.model, self.data.grid_inputs(size), size)
-
-    def weights(self) -> Mapping[str, np.ndarray]:
-        """The state dict as read-only numpy arrays (frozen: safe across threads)."""
-        if not isinstance(self.model, minidl.Module):  # torch.nn twin: nothing is packed
-            return MappingProxyType(frozen_arrays(self.model.state_dict()))
-        # The layout is found once per parameter rebinding (minidl bumps
-        # Parameter.generation at each), not at every epoch's copy.
-        generation = minidl.Parameter.generation
-        if self._layout_generation != generation:
-            self._layout = packed_layout(self.model.state_dict())
-            self._layout_generation = generation
-        if self._layout is None:
-            return MappingProxyType(frozen_arrays(self.model.state_dict()))
-        return MappingProxyType(frozen_packed(self._layout))
-
-    def layer_outputs(self, points: torch.Tensor) -> tuple[np.ndarray, ...]:
-        """Each module's output for raw ``(N, 2)`` points (features and standardisation as in
-        training).
-
-        Returns one read-only ``(N, width)`` array per module of the ``Sequential``, in order.
-        """
-        return layer_outputs(self.model, self.data.model_inputs(points))
