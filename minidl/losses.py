@@ -64,6 +64,24 @@ class CrossEntropyLoss(_Loss):
 
     def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         """Return the 0-d mean cross-entropy of logits ``(N, C)`` against labels ``(N,)``."""
+        if target.dtype is not torch.int64:  # ATen would take uint8 labels too
+            self._check(output, target)
+        if output.requires_grad:  # never join a caller's autograd graph
+            output = output.detach()
+        # torch.nn runs exactly these two kernels (cross_entropy = log_softmax + nll_loss);
+        # nll_loss rejects out-of-range labels and, like torch, ignores -100. Shapes are
+        # checked by the kernels; only when one refuses is the clear message worked out.
+        try:
+            log_probs = torch._log_softmax(output, 1, False)
+            loss, total_weight = _ops.nll_loss_forward(log_probs, target, None, _ops.MEAN, -100)
+        except (RuntimeError, IndexError):
+            self._check(output, target)
+            raise  # shapes were fine: a label out of range, say
+        self._saved = (log_probs, target, total_weight)
+        return loss
+
+    @staticmethod
+    def _check(output: torch.Tensor, target: torch.Tensor) -> None:
         shape = output.shape
         if len(shape) != 2:
             raise ValueError(f"CrossEntropyLoss: expected logits of shape (N, C), "
@@ -71,14 +89,6 @@ class CrossEntropyLoss(_Loss):
         if target.dtype is not torch.int64 or target.dim() != 1 or target.shape[0] != shape[0]:
             raise ValueError(f"CrossEntropyLoss: expected int64 class indices of shape "
                              f"({shape[0]},), got {target.dtype} {tuple(target.shape)}")
-        if output.requires_grad:  # never join a caller's autograd graph
-            output = output.detach()
-        # torch.nn runs exactly these two kernels (cross_entropy = log_softmax + nll_loss);
-        # nll_loss rejects out-of-range labels and, like torch, ignores -100.
-        log_probs = torch._log_softmax(output, 1, False)
-        loss, total_weight = _ops.nll_loss_forward(log_probs, target, None, _ops.MEAN, -100)
-        self._saved = (log_probs, target, total_weight)
-        return loss
 
     def backward(self, grad_output: torch.Tensor | None = None) -> torch.Tensor:
         """Return d loss / d logits (times the 0-d ``grad_output`` if given)."""
