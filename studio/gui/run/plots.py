@@ -3,12 +3,11 @@
 :class:`CurvesView` is a view of a :class:`~studio.gui.run.run_controller.RunController`. Each
 curve is created once; :meth:`CurvesView.refresh` (called by the window's frame timer when new
 reports arrived) appends only the new epochs and calls ``setData``. While a run is live the
-curves draw without antialiasing and the axes move in steps (:meth:`CurvesView.set_live`).
+curves draw without antialiasing and the axes move in steps (:meth:`CurvesView.set_live`,
+:mod:`studio.gui.run.live_axes`).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from studio.core import METRICS, EpochReport
 from studio.gui import style
+from studio.gui.run.live_axes import LiveAxes
 from studio.gui.run.plot_overlays import CurveOverlays
 
 __all__ = ["CurvesView"]
@@ -53,32 +53,6 @@ class _Columns:
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self._data[_FIELDS.index(name), :self.n]
-
-
-def _nice_ceiling(x: float) -> float:
-    """The smallest 1, 2 or 5 times a power of ten that is >= ``x`` (> 0)."""
-    scale = 10.0 ** math.floor(math.log10(x))
-    return next(m * scale for m in (1, 2, 5, 10) if m * scale >= x)
-
-
-def _nice_floor_tenth(x: float) -> float:
-    """``x`` rounded down to a multiple of 0.1, within [0, 0.9] (an accuracy axis' bottom)."""
-    return min(0.9, max(0.0, math.floor(x * 10.0 + 1e-9) / 10.0))
-
-
-def _live_y_range(name: str, values: np.ndarray) -> tuple[float, float] | None:
-    """The y range a live plot holds while ``values`` stay inside it (``None``: no data).
-
-    Loss: ``[0, c]`` with ``c`` the 1-2-5 ceiling of the largest loss (a falling loss never
-    moves it). Accuracy: from the largest tenth below the smallest value up to 1.
-    """
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return None
-    if name == "loss":
-        top = float(values.max())
-        return 0.0, _nice_ceiling(top) if top > 0.0 else 1.0
-    return _nice_floor_tenth(float(values.min())), 1.0
 
 
 def _plot(name: str, title: str, y_label: str,
@@ -119,14 +93,11 @@ class CurvesView(QWidget):
         self._controller = controller
         self._columns = _Columns()
         self._source: list[EpochReport] | None = None  # the list the columns were built from
-        self._live = False
-        self._x_right: float | None = None  # the epoch axis' right end while we manage it
-        # The loss and accuracy y ranges while we manage them (live, not zoomed, linear).
-        self._y_ranges: dict[str, tuple[float, float] | None] = {}
         self.loss_plot = _plot("loss_plot", "Loss", "loss")
         # Legend bottom right: accuracy curves climb towards the top right corner.
         self.accuracy_plot = _plot("accuracy_plot", "Accuracy", "accuracy", (-10, -10))
         self.accuracy_plot.setXLink(self.loss_plot)
+        self._axes = LiveAxes(self.loss_plot, self.accuracy_plot)
         for plot in (self.loss_plot, self.accuracy_plot):
             plot.getPlotItem().getViewBox().sigRangeChangedManually.connect(
                 self._on_view_range_changed_manually)
@@ -193,44 +164,11 @@ class CurvesView(QWidget):
             if curve.opts["symbol"] != symbol:
                 curve.setSymbol(symbol)
                 curve.setSymbolBrush(curve.opts["pen"].color())
-        if self._x_right is not None and epochs.size:
-            spec = self._controller.spec
-            right = _nice_ceiling(epochs[-1])
-            right = max(2.0, min(right, spec.epochs) if spec is not None else right)
-            if right != self._x_right:  # a few times a run, not every frame
-                self._x_right = right
-                self.loss_plot.setXRange(1.0, right)
-        self._step_y_ranges()
+        self._axes.follow(self._columns.__getitem__, self._controller.spec)
         for plot in (self.loss_plot, self.accuracy_plot):
             # pyqtgraph refits auto ranges when the paint begins, which schedules a second
             # paint for the new axes: refit now, so the frame paints once.
             plot.scene().prepareForPaint()
-
-    def _step_y_ranges(self) -> None:
-        for key, plot in (("loss", self.loss_plot), ("accuracy", self.accuracy_plot)):
-            if key not in self._y_ranges:
-                continue
-            held = self._y_ranges[key]
-            fields = ("train_loss", "test_loss") if key == "loss" else ("train_acc", "test_acc")
-            wanted = _live_y_range(key, np.concatenate([self._columns[f] for f in fields]))
-            if wanted is None:
-                continue
-            if held is None or wanted[1] > held[1] or wanted[0] < held[0]:
-                # Held until the data leaves it: a few range changes a run, not one a frame.
-                self._y_ranges[key] = wanted
-                plot.getPlotItem().getViewBox().setYRange(*wanted, padding=0.02)
-
-    def _manage_y(self, live: bool) -> None:
-        """Hold (live) or release the y ranges the user has not zoomed."""
-        for key, plot in (("loss", self.loss_plot), ("accuracy", self.accuracy_plot)):
-            view = plot.getPlotItem().getViewBox()
-            log = key == "loss" and self.log_scale_check.isChecked()
-            if live and view.autoRangeEnabled()[1] and not log:
-                self._y_ranges[key] = None
-            elif not live and key in self._y_ranges:
-                view.enableAutoRange(y=True)
-            if not live or log:
-                self._y_ranges.pop(key, None)
 
     def set_live(self, live: bool) -> None:
         """Draw for speed while a run is live, in full otherwise.
@@ -242,32 +180,20 @@ class CurvesView(QWidget):
         accuracy axis ``[tenth below the lowest, 1]`` (a log loss axis still fits). Not live:
         antialiased, and the axes fit the data again.
         """
-        if live == self._live:
+        if live == self._axes.live:
             return
-        self._live = live
-        view = self.loss_plot.getPlotItem().getViewBox()
-        if live:
-            self._x_right = 0.0 if view.autoRangeEnabled()[0] else None
-        elif self._x_right is not None:
-            self._x_right = None
-            view.enableAutoRange(x=True)
-        self._manage_y(live)
+        self._axes.set_live(live, self.log_scale_check.isChecked())
         for curve in self.curves.values():
             curve.opts["antialias"] = not live
             curve.updateItems(styleUpdate=True)
 
     # -- slots ----------------------------------------------------------------------------
     def _on_view_range_changed_manually(self, *_args) -> None:
-        self._x_right = None  # the user zoomed or panned: the range is theirs now
-        self._y_ranges.clear()
+        self._axes.release()
 
     def _on_log_scale_check_toggled(self, checked: bool) -> None:
         item = self.loss_plot.getPlotItem()
-        if checked:
-            self._y_ranges.pop("loss", None)  # a log axis fits the data, live or not
-            item.getViewBox().enableAutoRange(y=True)
-        elif self._live and item.getViewBox().autoRangeEnabled()[1]:
-            self._y_ranges["loss"] = None
+        self._axes.set_log_loss(checked)
         item.setLogMode(y=checked)
         # Log mode labels every minor tick (2..9 in each decade), which overlap: label the
         # decades only.
@@ -285,9 +211,7 @@ class CurvesView(QWidget):
             for item in self._markers[plot]:
                 item.hide()
         self.readout.setText("")
-        if self._live:
-            self._x_right = 0.0  # managed again (the user's zoom was of the old curves)
-            self._manage_y(True)
+        self._axes.reset(self.log_scale_check.isChecked())
 
     def set_stale(self, stale: bool) -> None:
         """Grey the curves out as the previous run's (the setup changed since)."""

@@ -5,19 +5,21 @@ views of. It lives in the GUI thread; the :class:`~studio.gui.run.worker.Trainin
 its own ``QThread``, and only frozen data (reports, read-only weights, probe payloads) travels
 between them. Besides the run it keeps the session's :class:`~studio.gui.run.run_log.RunLog`
 (history and timeline), the pace, the probes of other views, and the trained session after a
-run ended, which Continue and Step train on from exactly where it stopped.
+run ended, which Continue and Step train on from exactly where it stopped. Launching a run's
+worker thread, taking in what it sends and ending it is the controller's base class,
+:class:`~studio.gui.run.run_lifecycle.RunLifecycle`.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import EpochReport, RunSpec, Session, Snapshot
 from studio.core.history import SessionDocument
-from studio.gui.run.probes import Probe, ProbeError
+from studio.gui.run.probes import Probe
+from studio.gui.run.run_lifecycle import RunLifecycle
 from studio.gui.run.run_link import RunLink
 from studio.gui.run.run_log import RunLog
 from studio.gui.run.run_state import (
@@ -35,7 +37,7 @@ from studio.gui.threads import WorkerThread
 __all__ = ["DEFAULT_PACE", "GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState",
            "STOP_WAIT_MS"]
 
-class RunController(QObject):
+class RunController(RunLifecycle, QObject):
     """Start, pause, step, stop, continue and reset training runs of ``model.spec``.
 
     Parameters
@@ -258,23 +260,6 @@ class RunController(QObject):
         self._set_state(RunState.IDLE)
         self.cleared.emit()
 
-    def shutdown(self, timeout_ms: int = STOP_WAIT_MS) -> bool:
-        """Stop the worker and wait at most ``timeout_ms`` for its thread to end.
-
-        Returns
-        -------
-        bool
-            True when no thread is left running. When False the thread is still referenced
-            and ``run_ended`` follows once it has stopped.
-        """
-        if self._thread is None:
-            return True
-        self.stop()
-        if not self._thread.wait(timeout_ms):
-            return False
-        self._end_run()  # now, not when the queued QThread.finished arrives
-        return True
-
     # -- session files --------------------------------------------------------------------
     def capture(self) -> SessionDocument:
         """The session as it stands (call when no run is active): for a session file."""
@@ -297,105 +282,3 @@ class RunController(QObject):
         self._set_state(RunState.ENDED if self.reports else RunState.IDLE)
         self.history_changed.emit()
         self.run_started.emit("open")
-
-    # -- the worker thread ----------------------------------------------------------------
-    def _fork_if_edited(self) -> None:
-        optimizer = self._model.spec.optimizer
-        if self.spec is not None and optimizer != self.spec.optimizer:
-            self._worker.fork(optimizer)
-
-    def _launch(self, *, paused: bool, until: int | None = None) -> None:
-        # The window's long-lived objects (widgets, plot items, open views) move out of the
-        # collector's reach: a full collection walking them all ran in the training thread
-        # for 120-160 ms holding the GIL, the longest stalls of a run. freeze() only moves a
-        # list; it collects nothing.
-        gc.freeze()
-        snapshot = None
-        if until is None:  # a fresh run
-            self.spec = self._model.spec
-            self.until = self.spec.epochs
-            self.reports = []
-            self.last_grid = None
-            self.weights = None
-            self._snapshot = None
-            self.log.start(self.spec)
-            self.history_changed.emit()
-        else:  # go on with the kept session (Continue, Step after the end)
-            snapshot, self._snapshot, self.until = self._snapshot, None, until
-        self._dirty = True
-        self._end_reason = "done"
-        worker = TrainingWorker(self.spec, grid_size=self._grid_size, start_paused=paused,
-                                grid_interval_s=GRID_INTERVAL_S,
-                                batch_interval_s=REPORT_INTERVAL_S, snapshot=snapshot,
-                                until=self.until, pace=self.pace,
-                                probes=tuple(self._probes.values()))
-        thread = WorkerThread(worker, name="training_thread", parent=self)
-        link = RunLink(self)
-        link.connect(worker, thread)
-        self._worker, self._thread, self._link = worker, thread, link
-        self._model.set_locked(True)
-        self._set_state(RunState.PAUSED if paused else RunState.RUNNING)
-        self.run_started.emit("start" if snapshot is None else "continue")
-        thread.start()
-
-    def _end_run(self) -> None:
-        worker, thread = self._worker, self._thread
-        if worker is None or thread is None:
-            return
-        self._link.current = False
-        self._link.deleteLater()
-        self._worker = self._thread = self._link = None
-        self._snapshot = worker.snapshot  # None when it failed
-        thread.dispose()  # the worker too
-        del worker
-        # The run's garbage cycles are freed now, while what _launch froze is still out of
-        # the collector's reach: this walks only what the run created (a few ms). The frozen
-        # objects then go back to the collector's care, without a walk of them all now
-        # (120-150 ms holding the GIL: a stall at the end of every run): garbage among them
-        # waits for the collector's next full pass, as it would without the freeze.
-        gc.collect()
-        gc.unfreeze()
-        self._set_state(RunState.ENDED)
-        self._model.set_locked(False)
-        self.run_ended.emit(self._end_reason)
-        if self._reset_pending:
-            self._clear()
-
-    def _accept_report(self, report: EpochReport) -> None:
-        self._accept_reports((report,))
-
-    def _accept_reports(self, reports: tuple[EpochReport, ...]) -> None:
-        # One batch of the worker's reports: the log records them together (its history grows
-        # once per batch, not per report), then each is announced in order.
-        self.reports.extend(reports)
-        self.log.accept_many(reports)
-        self._dirty = True
-        for report in reports:
-            if report.grid is not None:
-                self.last_grid = report.grid
-            self.epoch_finished.emit(report)
-            if report.diverged:
-                self._end_reason = "diverged"
-                self.diverged.emit(report)
-
-    def _accept_grid(self, grid) -> None:
-        # The grid of the paused/stopped model, which the last report came without.
-        self.last_grid = grid
-        self._dirty = True
-
-    def _accept_probes(self, results) -> None:
-        for name, epoch, payload in results:
-            if isinstance(payload, ProbeError):
-                self.remove_probe(name)  # reported once, then not asked again
-            self.probe_ready.emit(name, epoch, payload)
-
-    def _accept_fork(self, epoch: int, spec: RunSpec) -> None:
-        self.spec = spec
-        marker = self.log.fork(epoch, spec)
-        if marker is not None:
-            self.forked.emit(marker)
-            self.history_changed.emit()
-
-    def _accept_failure(self, message: str) -> None:
-        self._end_reason = "failed"
-        self.run_failed.emit(message)

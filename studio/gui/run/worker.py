@@ -11,14 +11,10 @@ Two options make a live view cheap for the training it watches. With ``grid_inte
 reports come without a decision grid (the session skips it to keep training fast) at Max
 pace; the worker then computes the grid of the paused or stopped model itself and emits it as
 ``grid_ready``, so a paused view is never stale. At a set pace every report has its grid. With
-``batch_interval_s`` reports travel in batches: one queued signal per report woke the GUI
-thread hundreds of times a second, and every wake-up takes the GIL from the training loop. A
-batch is always sent before the worker waits or ends.
-
-Each epoch's weights go to the GUI's timeline (``weights_recorded``) as read-only arrays. At
-Max pace a net of more than :data:`WEIGHTS_EVERY_EPOCH_PARAMS` parameters sends them at most
-every :data:`WEIGHTS_INTERVAL_S` (and always the last epoch's): copying a large state dict
-every epoch would cost the run more than the timeline is worth.
+``batch_interval_s`` reports travel in batches. What is sent when (the batches, and how often
+each epoch's weights go to the timeline) is decided by the worker's
+:class:`~studio.gui.run.worker_outbox.Outbox`, which is always flushed before the worker waits
+or ends.
 """
 
 from __future__ import annotations
@@ -30,14 +26,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from studio.core import OptimizerSpec, RunSpec, Session, Snapshot
 from studio.gui.run.probes import Probe, run_probes
+from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, WEIGHTS_INTERVAL_S, Outbox
 
+# The weights constants live with the outbox that applies them; re-exported for importers.
 __all__ = ["WEIGHTS_EVERY_EPOCH_PARAMS", "WEIGHTS_INTERVAL_S", "TrainingWorker"]
-
-#: Up to this many parameters every epoch's weights are recorded, even at Max pace (the seed
-#: network has 1,427: copying them costs ~10 µs, against ~1 ms an epoch).
-WEIGHTS_EVERY_EPOCH_PARAMS = 50_000
-#: At Max pace, a larger net records its weights at most this often (seconds of wall time).
-WEIGHTS_INTERVAL_S = 0.1
 
 
 class TrainingWorker(QObject):
@@ -109,13 +101,8 @@ class TrainingWorker(QObject):
         self._spec = spec
         self._grid_size = grid_size
         self._grid_interval_s = grid_interval_s
-        self._batch_interval_s = batch_interval_s
         self._until = until
-        self._batch: list = []  # reports not sent yet
-        self._weights: list = []  # (epoch, weights) not sent yet
-        self._results: list = []  # probe results not sent yet
-        self._batch_started = 0.0  # when the oldest report of the batch arrived
-        self._weights_at = -float("inf")  # when weights were last recorded
+        self._outbox = Outbox(self, batch_interval_s)  # what is not sent yet
         self._start = snapshot
         self.session: Session | None = None  # built in the worker thread by run()
         self.snapshot: Snapshot | None = None  # where the run ended, for Continue
@@ -128,7 +115,6 @@ class TrainingWorker(QObject):
         self._pace = pace
         self._report_at = 0.0  # when the last report arrived (the pace counts from it)
         self._fork: OptimizerSpec | None = None
-        self._small = True  # few enough parameters to record the weights of every epoch
         self.probes = probes  # replaced whole from the GUI thread (an atomic rebinding)
 
     # -- called from the GUI thread -----------------------------------------------------
@@ -200,48 +186,23 @@ class TrainingWorker(QObject):
                     self._cond.wait()
                     continue
             # Outside the lock: pause()/resume() from the GUI thread must never wait on it.
-            self._flush()
+            self._outbox.flush()
             flushed = True
             if paused:
                 self._catch_up_grid()
                 self._send_weights()
                 caught_up = True
 
-    def _wants_weights(self, report, until: int) -> bool:
-        if self._pace is not None or self._small or report.epoch >= until:
-            return True
-        return time.perf_counter() - self._weights_at >= WEIGHTS_INTERVAL_S
-
     def _send(self, report, until: int) -> None:
         now = time.perf_counter()
         self._report_at = now
-        if self._wants_weights(report, until):
-            self._weights_at = now
-            self._weights.append((report.epoch, self.session.weights()))
+        outbox = self._outbox
+        if outbox.wants_weights(report, until, paced=self._pace is not None):
+            outbox.add_weights(report.epoch, self.session.weights(), now)
         probes = self.probes if report.grid is not None else tuple(
             p for p in self.probes if p.every_epoch)
-        self._results.extend(run_probes(probes, self.session, report))
-        if not self._batch:
-            self._batch_started = now
-        self._batch.append(report)
-        if (self._batch_interval_s is None or self._pace is not None
-                or now - self._batch_started >= self._batch_interval_s):
-            self._flush()  # a paced epoch is shown as soon as it is trained
-
-    def _flush(self) -> None:
-        if self._weights:
-            weights, self._weights = tuple(self._weights), []
-            self.weights_recorded.emit(weights)
-        if self._results:
-            results, self._results = tuple(self._results), []
-            self.probes_ready.emit(results)
-        if self._batch:
-            batch, self._batch = tuple(self._batch), []
-            if self._batch_interval_s is None:
-                for report in batch:
-                    self.epoch_finished.emit(report)
-            else:
-                self.epochs_finished.emit(batch)
+        outbox.results.extend(run_probes(probes, self.session, report))
+        outbox.add_report(report, now, paced=self._pace is not None)
 
     def _catch_up_grid(self) -> None:
         if not self._grid_missing:
@@ -287,7 +248,7 @@ class TrainingWorker(QObject):
                 self.session = Session(self._start.spec)
                 self.session.restore(self._start)
             until = self.session.spec.epochs if self._until is None else self._until
-            self._small = sum(t.numel() for t in self.session.model.state_dict().values()) \
+            self._outbox.small = sum(t.numel() for t in self.session.model.state_dict().values()) \
                 <= WEIGHTS_EVERY_EPOCH_PARAMS
             reports, at_max = self._reports(until)
             while self._may_pull():
@@ -304,7 +265,7 @@ class TrainingWorker(QObject):
                 if report.diverged:
                     break
                 self._grid_missing = report.class_grid is None  # with every grid, any k
-            self._flush()
+            self._outbox.flush()
             if self._stop.is_set():
                 # At most one epoch past the last report: the session stops between batches.
                 self._catch_up_grid()
@@ -312,7 +273,7 @@ class TrainingWorker(QObject):
             # Continue trains on from here; a snapshot holds no gradients, data or model.
             self.snapshot = self.session.snapshot()
         except Exception as exc:  # noqa: BLE001 - shown to the user, the thread must end
-            self._flush()  # the reports before the error stay valid
+            self._outbox.flush()  # the reports before the error stay valid
             self.failed.emit(f"{type(exc).__name__}: {exc}")
         finally:
             # The model, its gradients and optimiser buffers and the data: nothing needs them
