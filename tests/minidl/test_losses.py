@@ -143,3 +143,21 @@ def test_cross_entropy_bad_target_is_a_clear_error(target: torch.Tensor) -> None
 def test_cross_entropy_rejects_1d_logits() -> None:
     with pytest.raises(ValueError, match=r"\(N, C\)"):
         minidl.CrossEntropyLoss()(torch.zeros(3, dtype=F64), torch.tensor([0, 1, 0]))
+
+
+@pytest.mark.parametrize("logits, target, words", [
+    (torch.zeros(4, 3, 2, dtype=F64), torch.zeros(4, dtype=torch.int64), r"\(N, C\)"),
+    (torch.zeros(1, 3, dtype=F64), torch.tensor(1), r"int64.*\(1,\)"),
+    (torch.zeros(4, 3, dtype=F64), torch.zeros(4, 1, dtype=torch.int64), r"int64.*\(4,\)"),
+    (torch.zeros(4, 3, dtype=F64), torch.zeros(4, dtype=torch.uint8), r"int64.*\(4,\)"),
+])
+def test_cross_entropy_shapes_the_kernels_refuse_get_the_clear_message(
+        logits: torch.Tensor, target: torch.Tensor, words: str) -> None:
+    # The happy path leaves shape checks to the kernels; a refusal is turned into this.
+    with pytest.raises(ValueError, match=words):
+        minidl.CrossEntropyLoss()(logits, target)
+
+
+def test_cross_entropy_label_out_of_range_keeps_the_kernels_error() -> None:
+    with pytest.raises(IndexError, match="out of bounds"):
+        minidl.CrossEntropyLoss()(torch.zeros(2, 3, dtype=F64), torch.tensor([0, 3]))
