@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent
 from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 
-import studio.core.session as session_module
+import studio.core.evaluation as evaluation_module
 from studio.core import LayerSpec, Session, save_spec
 from studio.gui.run.run_controller import STOP_WAIT_MS, RunState
 from studio.gui.run.worker import TrainingWorker
@@ -60,7 +60,7 @@ def test_a_finished_run_keeps_no_session(qtbot):
 def slow_evaluation(monkeypatch) -> threading.Event:
     """Make one evaluation chunk take SLOW_CHUNK_S (uninterruptible); set once one started."""
     inside = threading.Event()
-    real = session_module.evaluate
+    real = evaluation_module.evaluate
 
     def slow_evaluate(*args, **kwargs):
         if not inside.is_set():
@@ -68,7 +68,7 @@ def slow_evaluation(monkeypatch) -> threading.Event:
             time.sleep(SLOW_CHUNK_S)  # releases the GIL, like a long torch kernel
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(session_module, "evaluate", slow_evaluate)
+    monkeypatch.setattr(evaluation_module, "evaluate", slow_evaluate)
     return inside
 
 
