@@ -4,8 +4,9 @@ The window is wiring: a :class:`SpecModel` (what to train) inside a :class:`Docu
 file), a :class:`RunController` (the run, its history and timeline), views of them, the menus,
 the file and export commands (:class:`~studio.gui.session_commands.FileCommands`,
 :class:`~studio.gui.run.export_commands.ExportCommands`). Plots redraw from one frame timer,
-paced by their measured cost (:mod:`studio.gui.run.frame_pacer`), only when new reports
-arrived. The region view shows the epoch the timeline selects (the latest while following).
+only when new reports arrived: at a set pace every epoch, at Max paced by the frames' measured
+cost (:mod:`studio.gui.run.frame_pacer`). The region view shows the epoch the timeline
+selects (the latest while following).
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         controller.run_failed.connect(self._on_controller_run_failed)
         controller.run_ended.connect(self._on_controller_run_ended)
         controller.run_started.connect(self._on_controller_run_started)
+        controller.pace_changed.connect(self._on_controller_pace_changed)
         controller.cleared.connect(self._on_controller_run_started)
         controller.history_changed.connect(self._on_controller_history_changed)
         self.selection.changed.connect(self._on_selection_changed)
@@ -189,7 +191,7 @@ class MainWindow(QMainWindow):
     def _on_controller_state_changed(self, state: RunState) -> None:
         self.curves.set_live(state == RunState.RUNNING)
         active = state in (RunState.RUNNING, RunState.PAUSED)
-        self._frames.set_active(active, busy=state == RunState.RUNNING)
+        self._frames.set_active(active, busy=self._frames_compete())
         if state == RunState.RUNNING:
             self._frames.paint_now()  # the controls' new state, before training competes
         if not active:
@@ -201,6 +203,14 @@ class MainWindow(QMainWindow):
             self._show_paused()
         elif state == RunState.IDLE:
             self.statusBar().showMessage("Reset: Start replays the same seeded run.")
+
+    def _frames_compete(self) -> bool:
+        # Only at Max does drawing compete with training: there frames are paced by their
+        # cost. At a set pace the worker sleeps between epochs, and every epoch is drawn.
+        return self.controller.state == RunState.RUNNING and self.controller.pace is None
+
+    def _on_controller_pace_changed(self, _pace: float | None) -> None:
+        self._frames.set_busy(self._frames_compete())
 
     def _on_controller_run_started(self, _how: str = "") -> None:
         self.curves.reset_view()  # the old zoom and hover box described other curves

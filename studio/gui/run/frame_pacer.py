@@ -154,6 +154,12 @@ class FrameClock(QObject):
             self.pacer.reset()  # the window may have been resized since the last run
             self._timer.start(self.pacer.next_interval_ms(busy=busy))
 
+    def set_busy(self, busy: bool) -> None:
+        """Pace frames by their cost (``busy``) or draw at the base rate, from now on."""
+        self.busy = busy
+        if self._timer.isActive():  # the new interval at once, not after the next frame
+            self._timer.start(self.pacer.next_interval_ms(busy=busy))
+
     @property
     def in_frame(self) -> bool:
         """Whether a frame drawn in pieces is still in progress."""

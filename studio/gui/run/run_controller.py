@@ -86,6 +86,7 @@ class RunController(RunLifecycle, QObject):
     probe_ready = Signal(str, int, object)
     epoch_selected = Signal(int, object)
     forked = Signal(object)
+    pace_changed = Signal(object)  # epochs per second, or None for Max
     history_changed = Signal()
 
     def __init__(self, model: SpecModel, *, grid_size: int = 64,
@@ -188,6 +189,7 @@ class RunController(RunLifecycle, QObject):
         self.pace = pace
         if self._worker is not None:
             self._worker.set_pace(pace)
+        self.pace_changed.emit(pace)
 
     # -- commands -------------------------------------------------------------------------
     def start(self) -> None:

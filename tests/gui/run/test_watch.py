@@ -11,6 +11,7 @@ from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 
 from studio.core import train
 from studio.gui import dialogs
+from studio.gui.main_window import FRAME_INTERVAL_MS
 from studio.gui.run.controls import PACES
 
 MEDIUM = dataclasses.replace(SMALL, epochs=40)
@@ -63,6 +64,36 @@ def test_default_pace_is_watchable_and_max_takes_effect_at_once(qtbot):
     assert window.controls.pace_label.text() == "Max"
     assert [_key(r) for r in controller.reports] == [
         _key(r) for r in train(dataclasses.replace(SMALL, epochs=400))]
+
+
+def test_at_a_set_pace_every_epoch_is_drawn_and_only_max_paces_frames_by_cost(qtbot):
+    window = make_window(qtbot, dataclasses.replace(SMALL, epochs=10))
+    controller = window.controller
+    _set_pace(window, 10.0)  # 0.1 s an epoch: three frame ticks each
+    drawn = set()
+    draw_region = window.region.refresh
+
+    def spy():  # the region as the window draws it, frame by frame
+        drawn.add(controller.reports[-1].epoch if controller.reports else 0)
+        draw_region()
+
+    window.region.refresh = spy
+    controller.start()
+    qtbot.waitUntil(lambda: len(controller.reports) >= 2, timeout=RUN_TIMEOUT_MS)
+    assert not window._frames.busy  # the worker sleeps between epochs: frames at full rate
+    qtbot.waitUntil(lambda: not controller.is_active, timeout=RUN_TIMEOUT_MS)
+    assert len(controller.reports) == 10
+    assert set(range(1, 11)) <= drawn  # every epoch's region was on screen
+    window.spec_model.set_spec(dataclasses.replace(SMALL, epochs=100_000))
+    _set_pace(window, None)
+    controller.start()
+    qtbot.waitUntil(lambda: bool(controller.reports) and window._frames.busy,
+                    timeout=RUN_TIMEOUT_MS)
+    _set_pace(window, 15.0)  # a pace takes effect on the frames at once, mid-run
+    assert not window._frames.busy
+    assert window._frames.interval_ms == FRAME_INTERVAL_MS
+    with qtbot.waitSignal(controller.run_ended, timeout=RUN_TIMEOUT_MS):
+        controller.stop()
 
 
 def test_scrubbing_back_mid_run_replays_without_disturbing_the_worker(qtbot):
