@@ -111,6 +111,8 @@ class FrameClock(QObject):
         The frame interval when idle or when frames are cheap.
     window : QWidget
         The top-level window (also the Qt parent), which the clock repaints after ``draw``.
+    budget : float
+        Largest share of wall time frames may take while busy (see :class:`FramePacer`).
 
     Notes
     -----
@@ -125,9 +127,10 @@ class FrameClock(QObject):
     that in wall time while the training thread competes for the GIL, a visible stall.
     """
 
-    def __init__(self, draw: Callable[[], None], base_interval_ms: int, window: QWidget) -> None:
+    def __init__(self, draw: Callable[[], None], base_interval_ms: int, window: QWidget,
+                 budget: float = 0.05) -> None:
         super().__init__(window)
-        self.pacer = FramePacer(base_interval_ms)
+        self.pacer = FramePacer(base_interval_ms, budget=budget)
         self.busy = False
         self._draw = draw
         self._window = window

@@ -11,7 +11,7 @@ from window_helpers import RUN_TIMEOUT_MS, SMALL, make_window
 
 from studio.core import train
 from studio.gui import dialogs
-from studio.gui.main_window import FRAME_INTERVAL_MS
+from studio.gui.main_window import FRAME_BUDGET, FRAME_INTERVAL_MS
 from studio.gui.run.controls import PACES
 
 MEDIUM = dataclasses.replace(SMALL, epochs=40)
@@ -92,6 +92,7 @@ def test_at_a_set_pace_every_epoch_is_drawn_and_only_max_paces_frames_by_cost(qt
     _set_pace(window, 15.0)  # a pace takes effect on the frames at once, mid-run
     assert not window._frames.busy
     assert window._frames.interval_ms == FRAME_INTERVAL_MS
+    assert window._frames.pacer.budget == FRAME_BUDGET == 0.025  # Max: as the README says
     with qtbot.waitSignal(controller.run_ended, timeout=RUN_TIMEOUT_MS):
         controller.stop()
 
