@@ -8,14 +8,18 @@ chunks: stopping a run never waits for a whole pass over a large set.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import torch
 
 from .features import grid_points
+from .snapshot import frozen_array
 
 __all__ = ["EVAL_CHUNK", "RunStopped", "epoch_metrics", "evaluate", "grid_points",
-           "grid_predictions", "predict_classes_on_grid", "predict_grid", "predict_on_grid"]
+           "grid_predictions", "inference", "layer_outputs", "predict_classes_on_grid",
+           "predict_grid", "predict_on_grid"]
 
 #: Evaluation runs over the full sets in chunks of this many points, which bounds the memory
 #: of the activations for the 1M-point sets the spec allows, and is one chunk for the usual 1000.
@@ -26,33 +30,41 @@ class RunStopped(Exception):  # noqa: N818 - a signal, not an error the user see
     """Raised inside a run when its stop flag is set; the run ends without a report."""
 
 
-def _frozen(values: torch.Tensor, size: int, dtype: np.dtype) -> np.ndarray:
-    grid = values.to("cpu").numpy().astype(dtype, copy=False).reshape(size, size).copy()
-    grid.flags.writeable = False
-    return grid
+@contextmanager
+def inference(model) -> Iterator[None]:
+    """``model`` in eval mode under ``torch.no_grad()``, back in the mode it was in after.
+
+    Eval mode: minidl's activations skip caching derivatives nobody will use.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        model.train(was_training)
 
 
 def _outputs(model, inputs: torch.Tensor) -> torch.Tensor:
-    was_training = model.training
-    model.eval()  # eval mode: minidl's activations skip caching derivatives nobody will use
-    try:
-        with torch.no_grad():
-            return model(inputs)
-    finally:
-        model.train(was_training)
+    with inference(model):
+        return model(inputs)
+
+
+def _grid(values: torch.Tensor, size: int, dtype: torch.dtype) -> np.ndarray:
+    return frozen_array(values, dtype).reshape(size, size)  # a view: read-only too
 
 
 def _p1(out: torch.Tensor, size: int) -> np.ndarray:
     # softmax(o)[1] == sigmoid(o1 - o0): P(class 1) for CE; for MSE a score whose 0.5 contour
     # is still the decision boundary.
-    return _frozen(torch.sigmoid(out[:, 1] - out[:, 0]).to(torch.float32), size, np.float32)
+    return _grid(torch.sigmoid(out[:, 1] - out[:, 0]), size, torch.float32)
 
 
 def _classes(out: torch.Tensor, size: int) -> tuple[np.ndarray, np.ndarray]:
     # The softmax's largest value: the CE model's probability of its answer; for MSE outputs
     # a score in (1/k, 1] that still ranks how clear the answer is.
     conf, cls = torch.softmax(out.double(), 1).max(1)
-    return _frozen(cls, size, np.uint8), _frozen(conf.float(), size, np.float32)
+    return _grid(cls, size, torch.uint8), _grid(conf, size, torch.float32)
 
 
 def predict_on_grid(model, inputs: torch.Tensor, size: int) -> np.ndarray:
@@ -140,15 +152,21 @@ def epoch_metrics(model, loss_fn, data, t_train: torch.Tensor, t_test: torch.Ten
     RunStopped
         ``stop`` was set before an evaluation chunk.
     """
-    was_training = model.training
-    model.eval()
-    try:
+    with inference(model):
         train_loss, train_ok = evaluate(model, loss_fn, data.x_train, t_train, data.y_train,
                                         stop)
         test_loss, test_ok = evaluate(model, loss_fn, data.x_test, t_test, data.y_test, stop)
-    finally:
-        model.train(was_training)
     train_loss, test_loss, train_ok, test_ok = torch.stack(
         (train_loss, test_loss, train_ok, test_ok)).tolist()
     return (train_loss, test_loss, train_ok / data.x_train.shape[0],
             test_ok / data.x_test.shape[0])
+
+
+def layer_outputs(model, x: torch.Tensor) -> tuple[np.ndarray, ...]:
+    """Each module's output for model inputs ``x``, as read-only arrays (eval mode, no grad)."""
+    outputs = []
+    with inference(model):
+        for module in model:
+            x = module(x)
+            outputs.append(frozen_array(x))
+    return tuple(outputs)

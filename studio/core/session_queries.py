@@ -15,8 +15,8 @@ import torch
 
 import minidl
 
-from .evaluation import predict_classes_on_grid, predict_on_grid
-from .snapshot import PackedLayout, frozen_arrays, frozen_packed, layer_outputs, packed_layout
+from .evaluation import layer_outputs, predict_classes_on_grid, predict_on_grid
+from .snapshot import PackedLayout, frozen_array, frozen_arrays, frozen_packed, packed_layout
 
 __all__ = ["ModelQuestions"]
 
@@ -52,8 +52,9 @@ class ModelQuestions:
         if self._layout_generation != generation:
             self._layout = packed_layout(self.model.state_dict())
             self._layout_generation = generation
-        if self._layout is None:
-            return MappingProxyType(frozen_arrays(self.model.state_dict()))
+        if self._layout is None:  # not packed: frozen_arrays would look for a layout again
+            return MappingProxyType({name: frozen_array(t)
+                                     for name, t in self.model.state_dict().items()})
         return MappingProxyType(frozen_packed(self._layout))
 
     def layer_outputs(self, points: torch.Tensor) -> tuple[np.ndarray, ...]:

@@ -16,7 +16,7 @@ import torch
 from .spec import RunSpec
 
 __all__ = ["PackedLayout", "Snapshot", "forked_optimizer_state", "frozen_array", "frozen_arrays",
-           "frozen_packed", "layer_outputs", "packed_layout"]
+           "frozen_packed", "packed_layout"]
 
 
 def frozen_array(tensor: torch.Tensor, dtype: torch.dtype | None = None) -> np.ndarray:
@@ -128,17 +128,3 @@ def forked_optimizer_state(parent: dict, fresh: dict, *, same_kind: bool) -> dic
         group.update({k: v for k, v in new.items() if k != "params"})
     return state
 
-
-def layer_outputs(model, x: torch.Tensor) -> tuple[np.ndarray, ...]:
-    """Each module's output for model inputs ``x``, as read-only arrays (eval mode, no grad)."""
-    outputs = []
-    was_training = model.training
-    model.eval()  # minidl's activations skip caching derivatives nobody will use
-    try:
-        with torch.no_grad():
-            for module in model:
-                x = module(x)
-                outputs.append(frozen_array(x))
-    finally:
-        model.train(was_training)
-    return tuple(outputs)
