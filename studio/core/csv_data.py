@@ -22,7 +22,7 @@ import os
 
 import numpy as np
 
-from .io import StudioIOError, atomic_write_text
+from .io import StudioIOError, atomic_write_text, read_limited
 from .limits import MAX_CLASSES, MAX_POINTS
 from .points_data import CsvDataError, PointsData, data_extent
 
@@ -38,13 +38,14 @@ MAX_CSV_BYTES = 50 * 2**20
 def _read(path: str) -> str:
     try:
         size = os.stat(path).st_size
-        if size > MAX_CSV_BYTES:  # before reading: a huge file must not fill the memory
-            raise CsvDataError(path, None, None, f"is {size / 2**20:.1f} MB; at most "
-                               f"{MAX_CSV_BYTES // 2**20} MB of points can be imported")
-        with open(path, "rb") as f:
-            data = f.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
         raise StudioIOError(exc.errno, f"cannot read {path!r}: {exc.strerror or exc}") from None
+    if size > MAX_CSV_BYTES:  # before reading: a huge file must not fill the memory
+        raise CsvDataError(path, None, None, f"is {size / 2**20:.1f} MB; at most "
+                           f"{MAX_CSV_BYTES // 2**20} MB of points can be imported")
+    # read_limited refuses a FIFO or device (open() would block the GUI) and a file that
+    # grew past the limit since the stat.
+    data = read_limited(path, "points file", MAX_CSV_BYTES)
 
     def at(offset: int) -> tuple[int, int]:
         start = data.rfind(b"\n", 0, offset) + 1

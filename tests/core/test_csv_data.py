@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -112,3 +113,11 @@ def test_too_many_points(tmp_path: Path, monkeypatch) -> None:
 def test_a_missing_file_is_an_io_error(tmp_path: Path) -> None:
     with pytest.raises(StudioIOError, match="cannot read"):
         load_csv_data(tmp_path / "nope.csv")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "points.csv"
+    os.mkfifo(fifo)  # open() would block until a writer came: the GUI froze
+    with pytest.raises(StudioIOError, match="not a regular file"):
+        load_csv_data(fifo)
