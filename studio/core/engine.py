@@ -14,12 +14,11 @@ from collections.abc import Iterator
 import minidl
 
 from .build import Dataset
-from .evaluation import evaluate, grid_points, predict_grid
 from .records import EpochReport
 from .session import Session
 from .spec import RunSpec
 
-__all__ = ["EpochReport", "evaluate", "grid_points", "predict_grid", "train"]
+__all__ = ["train"]
 
 
 def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int = 64,

@@ -32,10 +32,10 @@ from .build import Dataset, build_loss, build_model, build_optimizer, make_data,
 from .evaluation import RunStopped, epoch_metrics, grid_predictions
 from .records import EpochReport
 from .session_queries import ModelQuestions
-from .snapshot import Snapshot, forked_optimizer_state, frozen_array
+from .snapshot import Snapshot, forked_optimizer_state
 from .spec import OptimizerSpec, RunSpec
 
-__all__ = ["Session", "Snapshot", "frozen_array"]  # the last two live in .snapshot
+__all__ = ["Session", "Snapshot"]  # Snapshot lives in .snapshot
 
 
 class Session(ModelQuestions):
@@ -249,17 +249,12 @@ class Session(ModelQuestions):
             if diverged:
                 return
 
-    def _replay(self, rng: torch.Tensor | None, index: int) -> None:
+    def _replay(self, rng: torch.Tensor, index: int) -> None:
         """Position the batch order ``index`` batches into the epoch that starts at ``rng``."""
         self._epoch_batches = None
         self._batch_index = 0
-        if rng is None:
-            return
         self.batches.generator.set_state(rng)
-        if index == 0:
-            return
-        self._next_batch()
-        for _ in range(index - 1):
+        for _ in range(index):  # none at a boundary: the next epoch draws its order from rng
             self._next_batch()
 
     # -- snapshots, restore, fork ----------------------------------------------------------
