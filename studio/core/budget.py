@@ -24,13 +24,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from .evaluation import EVAL_CHUNK
+from .evaluation import EVAL_CHUNK, GRID_SIZE
 from .spec import RunSpec, SpecError
 
 __all__ = ["Estimate", "available_bytes", "check_fits", "estimate_bytes", "format_bytes"]
 
-#: Points of the GUI's decision grid (64 × 64), evaluated in one pass.
-GRID_POINTS = 64 * 64
+#: Points of the decision grid, evaluated in one pass.
+GRID_POINTS = GRID_SIZE * GRID_SIZE
 #: Python objects and small tensors of one Linear + activation pair (measured: ~5 KB).
 LAYER_OVERHEAD = 8 * 1024
 #: Share of the available memory a run may plan to use: the GUI, plots and the allocator's

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import minidl
 
 from .build import Dataset
+from .evaluation import GRID_SIZE
 from .records import EpochReport
 from .session import Session
 from .spec import RunSpec
@@ -21,7 +22,7 @@ from .spec import RunSpec
 __all__ = ["train"]
 
 
-def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int = 64,
+def train(spec: RunSpec, *, stop: threading.Event | None = None, grid_size: int = GRID_SIZE,
           grid_every: int = 1, model: minidl.Module | None = None,
           grid_interval_s: float | None = None,
           data: Dataset | None = None) -> Iterator[EpochReport]:

@@ -17,13 +17,15 @@ import torch
 from .features import grid_points
 from .snapshot import frozen_array
 
-__all__ = ["EVAL_CHUNK", "RunStopped", "epoch_metrics", "evaluate", "grid_points",
+__all__ = ["EVAL_CHUNK", "GRID_SIZE", "RunStopped", "epoch_metrics", "evaluate", "grid_points",
            "grid_predictions", "inference", "layer_outputs", "predict_classes_on_grid",
            "predict_grid", "predict_on_grid"]
 
 #: Evaluation runs over the full sets in chunks of this many points, which bounds the memory
 #: of the activations for the 1M-point sets the spec allows, and is one chunk for the usual 1000.
 EVAL_CHUNK = 65_536
+#: Side of the decision grid by default (the GUI's): 64 × 64 points, evaluated in one pass.
+GRID_SIZE = 64
 
 
 class RunStopped(Exception):  # noqa: N818 - a signal, not an error the user sees

@@ -29,7 +29,7 @@ import minidl.data
 
 from .budget import check_fits
 from .build import Dataset, build_loss, build_model, build_optimizer, make_data, targets_for
-from .evaluation import RunStopped, epoch_metrics, grid_predictions
+from .evaluation import GRID_SIZE, RunStopped, epoch_metrics, grid_predictions
 from .records import EpochReport
 from .session_queries import ModelQuestions
 from .snapshot import Snapshot, forked_optimizer_state
@@ -159,7 +159,7 @@ class Session(ModelQuestions):
         self.elapsed_s += time.perf_counter() - start
 
     def run(self, until: int | None = None, *, stop: threading.Event | None = None,
-            grid_size: int = 64, grid_every: int = 1,
+            grid_size: int = GRID_SIZE, grid_every: int = 1,
             grid_interval_s: float | None = None) -> Iterator[EpochReport]:
         """Train up to epoch ``until`` and yield an :class:`EpochReport` after every epoch.
 

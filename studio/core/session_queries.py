@@ -15,7 +15,7 @@ import torch
 
 import minidl
 
-from .evaluation import layer_outputs, predict_classes_on_grid, predict_on_grid
+from .evaluation import GRID_SIZE, layer_outputs, predict_classes_on_grid, predict_on_grid
 from .snapshot import PackedLayout, frozen_array, frozen_arrays, frozen_packed, packed_layout
 
 __all__ = ["ModelQuestions"]
@@ -32,12 +32,12 @@ class ModelQuestions:
     _layout: PackedLayout | None = None  # where weights() finds the flat buffer
     _layout_generation: int = -1  # minidl.Parameter.generation when it was found
 
-    def predict_grid(self, size: int = 64) -> np.ndarray:
+    def predict_grid(self, size: int = GRID_SIZE) -> np.ndarray:
         """P(class 1) over ``data.extent`` ([0, 1]² for generated sets) for the current
         weights (see ``evaluation.predict_grid``); two-class data only."""
         return predict_on_grid(self.model, self.data.grid_inputs(size), size)
 
-    def predict_classes(self, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    def predict_classes(self, size: int = GRID_SIZE) -> tuple[np.ndarray, np.ndarray]:
         """``(class, confidence)`` grids over ``data.extent`` for any number of classes (see
         ``evaluation.predict_classes_on_grid``)."""
         return predict_classes_on_grid(self.model, self.data.grid_inputs(size), size)
