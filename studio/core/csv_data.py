@@ -24,10 +24,10 @@ import numpy as np
 
 from .io import StudioIOError, atomic_write_text, read_limited
 from .limits import MAX_CLASSES, MAX_POINTS
-from .points_data import CsvDataError, PointsData, data_extent
+from .points_data import CsvDataError, PointsData
 
-__all__ = ["COLUMNS", "MAX_CSV_BYTES", "CsvDataError", "PointsData", "data_extent",
-           "load_csv_data", "write_csv_data"]
+__all__ = ["COLUMNS", "MAX_CSV_BYTES", "CsvDataError", "PointsData", "load_csv_data",
+           "write_csv_data"]
 
 #: The columns of a points file; ``split`` is optional.
 COLUMNS = ("x", "y", "label", "split")

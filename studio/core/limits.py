@@ -18,7 +18,7 @@ from .jsontext import BigInt, clip, describe, number_text
 
 __all__ = ["ACTIVATIONS", "CUSTOM_DATA", "DATASETS", "DEVICES", "DTYPES", "FEATURES", "INITS",
            "LIMITS", "LOSSES", "MAX_CLASSES", "MAX_LAYERS", "MAX_POINTS", "MAX_SEED",
-           "MULTICLASS_DATASETS", "OPTIMIZERS", "Field", "describe"]
+           "MULTICLASS_DATASETS", "OPTIMIZERS", "Field"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
 INITS = ("xavier_uniform", "xavier_normal", "torch_default")

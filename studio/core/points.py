@@ -10,7 +10,8 @@ import math
 import numbers
 from typing import Any
 
-from .limits import CUSTOM_DATA, MAX_POINTS, MULTICLASS_DATASETS, describe
+from .jsontext import describe
+from .limits import CUSTOM_DATA, MAX_POINTS, MULTICLASS_DATASETS
 
 __all__ = ["SPLITS", "Point", "PointError", "check_class_names", "check_data_extras",
            "check_points"]
