@@ -16,8 +16,8 @@ import math
 import random
 import sys
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QScrollArea
+from shots import pause_at_epoch
 
 from studio.app import create_app
 from studio.core import DataSpec, RunSpec
@@ -69,13 +69,6 @@ def main() -> int:
     if args.draw:
         window.region.draw.draw_mode.setChecked(True)
 
-    def poll() -> None:
-        reports = window.controller.reports
-        if reports and reports[-1].epoch >= args.epoch:
-            window.controller.pause()
-            timer.stop()
-            QTimer.singleShot(1500, grab)  # let the paused frame (antialiased, fitted) draw
-
     def grab() -> None:
         if args.show_data:
             scroll = window.findChild(QScrollArea, "editor_scroll")
@@ -87,10 +80,7 @@ def main() -> int:
         window.controller.stop()
         window.close()
 
-    timer = QTimer(interval=1)
-    timer.timeout.connect(poll)
-    QTimer.singleShot(800, window.controller.start)
-    QTimer.singleShot(800, timer.start)
+    pause_at_epoch(window, args.epoch, grab)
     return app.exec()
 
 

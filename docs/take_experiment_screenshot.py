@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
+from shots import wait_until
 
 from studio.core.spec import DataSpec, LayerSpec, OptimizerSpec, RunSpec
 from studio.gui.compare.compare_window import CompareWindow
@@ -39,12 +39,7 @@ def main() -> int:
     tab.workers_spin.setValue(2)
     tab.vary_rows.set_vary({"optimizer.momentum": "0, 0.2"})
     tab.run_button.click()
-    loop = QEventLoop()  # a real loop: the experiment's worker thread needs the GIL
-    poll = QTimer(interval=100, timeout=lambda: tab.result is not None and loop.quit())
-    poll.start()
-    QTimer.singleShot(120_000, loop.quit)
-    loop.exec()
-    poll.stop()
+    wait_until(lambda: tab.result is not None, poll_ms=100, timeout_ms=120_000)
     if tab.result is None:
         print("the experiment did not finish in 120 s", file=sys.stderr)
         return 1

@@ -20,6 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMainWindow
+from shots import wait_until
 
 from studio.core import Session
 from studio.core.examples import load_example
@@ -43,6 +44,8 @@ def _views(spec, epochs: int):
     window = QMainWindow()
     window.controller = _Controller(spec)
     views = install_inspect(window)
+    # The probes sample only for open docks; here the views are shown on their own.
+    views.network_visible = views.health_visible = True
     session = Session(spec)
     for report in session.run(epochs, grid_every=0):
         for name, fn in window.controller.probes.items():
@@ -56,7 +59,7 @@ def main() -> int:
     parser.add_argument("--out-dir", default="docs")
     args = parser.parse_args()
     out = Path(args.out_dir)
-    app = QApplication.instance() or QApplication(sys.argv)
+    _app = QApplication.instance() or QApplication(sys.argv)  # held while the views live
     configure_pyqtgraph()
     shots = []
 
@@ -78,13 +81,15 @@ def main() -> int:
 
     seed.inspector.setParent(None)
     seed.inspector.resize(760, 760)
-    seed.inspector.freeze()
-    seed.inspector.step()
     seed.inspector.show()
+    seed.inspector.freeze()  # traced in a thread of its own: wait for it, then step
+    wait_until(lambda: not seed.inspector.busy)
+    seed.inspector.step()
+    wait_until(lambda: not seed.inspector.busy)
     shots.append(("inspect_backprop.png", seed.inspector))
 
-    for _ in range(5):
-        app.processEvents()
+    # The network picture is drawn in pieces, one event-loop turn apart.
+    wait_until(lambda: False, timeout_ms=1000)
     pictures = []
     for name, widget in shots:
         picture = widget.grab()

@@ -15,8 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPalette
+from shots import pause_at_epoch
 
 from studio.app import create_app
 from studio.gui.main_window import MainWindow
@@ -55,23 +55,13 @@ def main() -> int:
     window.resize(width, height)
     window.show()
 
-    def poll() -> None:
-        reports = window.controller.reports
-        if reports and reports[-1].epoch >= args.epoch:
-            window.controller.pause()
-            timer.stop()
-            QTimer.singleShot(1500, grab)  # let the paused frame (antialiased, fitted) draw
-
     def grab() -> None:
         window.grab().save(args.out)
         print(f"wrote {args.out} ({window.width()}x{window.height()}) at epoch "
               f"{window.controller.reports[-1].epoch}")
         window.close()
 
-    timer = QTimer(interval=1)
-    timer.timeout.connect(poll)
-    QTimer.singleShot(800, window.controller.start)
-    QTimer.singleShot(800, timer.start)
+    pause_at_epoch(window, args.epoch, grab)
     return app.exec()
 
 

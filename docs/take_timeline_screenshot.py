@@ -15,7 +15,7 @@ import dataclasses
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
+from shots import wait_until
 
 from studio.app import create_app
 from studio.core import RunSpec
@@ -26,16 +26,6 @@ def _with_lr(window: MainWindow, lr: float) -> None:
     spec = window.spec_model.spec
     window.spec_model.set_spec(dataclasses.replace(
         spec, optimizer=dataclasses.replace(spec.optimizer, lr=lr)))
-
-
-def _wait(condition, app) -> None:
-    loop = QEventLoop()
-    timer = QTimer(interval=20)
-    timer.timeout.connect(lambda: condition() and loop.quit())
-    timer.start()
-    loop.exec()
-    timer.stop()
-    app.processEvents()
 
 
 def main() -> int:
@@ -54,17 +44,17 @@ def main() -> int:
         for lr in (0.1, 0.3):
             _with_lr(window, lr)
             controller.start()
-            _wait(ended, app)
+            wait_until(ended)
         _with_lr(window, 0.1)
     controller.set_pace(15.0 if args.paced else None)
     controller.start()
-    _wait(lambda: len(controller.reports) >= (100 if args.paced else 60), app)
+    wait_until(lambda: len(controller.reports) >= (100 if args.paced else 60))
     if not args.paced:
         controller.pause()
-        _wait(lambda: controller.state.value == "paused", app)
+        wait_until(lambda: controller.state.value == "paused")
         _with_lr(window, 0.03)
         controller.resume()
-        _wait(ended, app)
+        wait_until(ended)
         window.history_panel.set_ticked(1)
         window.history_panel.set_ticked(2)
         window.timeline_bar.slider.setValue(20)

@@ -36,10 +36,19 @@ from studio.core.compare.twin import TwinReport
 from studio.gui import style
 
 __all__ = ["BandPlots", "ResultsTable", "TwinPanel", "TwinPlots", "button", "draw_bands",
-           "spin", "table_cells"]
+           "fill_band", "spin", "table_cells"]
 
 # The record module's names; the train loss says what Seed A's tables summed instead.
 _TITLES = {**METRIC_LABELS, "train_loss": f"{METRIC_LABELS['train_loss']} (per-sample mean)"}
+
+
+def fill_band(plot: pg.PlotItem, x: np.ndarray, mean: np.ndarray, std: np.ndarray,
+              color: str) -> tuple[pg.PlotDataItem, pg.PlotDataItem]:
+    """Shade ``mean ± std`` in a pale ``color`` on ``plot``; returns the (undrawn) edges."""
+    upper = pg.PlotDataItem(x, mean + std, pen=style.pen(style.with_alpha(color, 60)))
+    lower = pg.PlotDataItem(x, mean - std, pen=style.pen(style.with_alpha(color, 60)))
+    plot.addItem(pg.FillBetweenItem(upper, lower, brush=pg.mkBrush(style.with_alpha(color, 50))))
+    return upper, lower
 
 
 def draw_bands(plot: pg.PlotItem, exp: ExperimentResult, config: str, metric: str) -> None:
@@ -51,10 +60,7 @@ def draw_bands(plot: pg.PlotItem, exp: ExperimentResult, config: str, metric: st
         if not len(epochs):
             continue
         color = style.FRAMEWORK_COLORS[fw]
-        upper = pg.PlotDataItem(epochs, mean + std, pen=style.pen(style.with_alpha(color, 60)))
-        lower = pg.PlotDataItem(epochs, mean - std, pen=style.pen(style.with_alpha(color, 60)))
-        plot.addItem(pg.FillBetweenItem(upper, lower,
-                                        brush=pg.mkBrush(style.with_alpha(color, 50))))
+        upper, lower = fill_band(plot, epochs, mean, std, color)
         plot.addItem(upper)
         plot.addItem(lower)
         # Dashed torch.nn mean: the curves usually coincide and both must stay visible.

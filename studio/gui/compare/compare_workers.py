@@ -11,6 +11,7 @@ from studio.core.compare import experiment as ex
 from studio.core.compare.twin import twin_train
 from studio.core.experiments.chaos import butterfly_run
 from studio.core.spec import RunSpec
+from studio.gui.compare.experiment_workers import ResultWorker
 from studio.gui.threads import WorkerBase
 
 __all__ = ["ButterflyWorker", "ExperimentWorker", "TwinWorker"]
@@ -79,24 +80,17 @@ class ButterflyWorker(_StreamWorker):
         self.point.emit(point)
 
 
-class ExperimentWorker(WorkerBase):
+class ExperimentWorker(ResultWorker):
     """Runs :func:`ex.run_experiment` in its thread; streams each ``RunResult``; ``stop()``
-    cancels (the runs in flight finish, the result is marked partial)."""
+    cancels (the runs in flight finish, the result is marked partial); ``finished`` carries
+    the ``ExperimentResult``."""
 
     result = Signal(object, int, int)
-    finished = Signal(object)  # ex.ExperimentResult, or None after an error
-    failed = Signal(str)
 
     def __init__(self, configs, n_runs: int, workers: int) -> None:
         super().__init__()
         self._configs, self._n_runs, self._workers = configs, n_runs, workers
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            exp = ex.run_experiment(self._configs, self._n_runs, workers=self._workers,
-                                    cancel=self.stop_event, on_result=self.result.emit)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, never lost in a thread
-            self.failed.emit(str(exc))
-            exp = None
-        self.finished.emit(exp)
+    def call(self) -> object:
+        return ex.run_experiment(self._configs, self._n_runs, workers=self._workers,
+                                 cancel=self.stop_event, on_result=self.result.emit)

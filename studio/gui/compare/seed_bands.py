@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from studio.core import METRIC_LABELS
 from studio.core.experiments.seeds import SeedBands, compare_bands
 from studio.gui import style
-from studio.gui.compare.compare_plots import button, spin
+from studio.gui.compare.compare_plots import button, fill_band, spin
 from studio.gui.compare.experiment_workers import SeedsWorker
 from studio.gui.compare.worker_host import WorkerHost
 from studio.gui.setup.spec_model import SpecModel
@@ -147,12 +147,7 @@ class SeedBandsPanel(qw.QWidget):
                     continue
                 scale = 100.0 if metric.endswith("acc") else 1.0
                 mean, std = scale * bands.mean[metric], scale * bands.std[metric]
-                upper = pg.PlotDataItem(bands.epochs, mean + std,
-                                        pen=style.pen(style.with_alpha(color, 60)))
-                lower = pg.PlotDataItem(bands.epochs, mean - std,
-                                        pen=style.pen(style.with_alpha(color, 60)))
-                plot.addItem(pg.FillBetweenItem(upper, lower,
-                                                brush=pg.mkBrush(style.with_alpha(color, 50))))
+                fill_band(plot, bands.epochs, mean, std, color)
                 plot.plot(bands.epochs, mean, pen=style.pen(color, 2, dashed=key == "A"),
                           name=f"{key}: {bands.spec.optimizer.name} lr {bands.spec.optimizer.lr:g}")
             x = 0.0 if key == "A" else 1.0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QColor, QImage, QPixmap
 
-__all__ = ["NEGATIVE", "POSITIVE", "diverging_rgb", "edge_style", "heatmap_pixmap", "value_range"]
+__all__ = ["NEGATIVE", "POSITIVE", "diverging_rgb", "edge_pen", "edge_style", "heatmap_pixmap",
+           "value_range"]
 
 #: Colours of negative and positive values (weights, activations, gradients).
 NEGATIVE = (33, 102, 172)
@@ -18,15 +19,18 @@ def value_range(array: np.ndarray) -> tuple[float, float]:
     return (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
 
 
-def diverging_rgb(array: np.ndarray, scale: float | None = None) -> np.ndarray:
+def diverging_rgb(array: np.ndarray, scale: float | np.ndarray | None = None) -> np.ndarray:
     """``(..., 3)`` uint8: 0 is white, ``-scale`` full blue, ``+scale`` full red.
 
-    ``scale`` defaults to ``max |array|``, so each picture uses its whole colour range.
+    ``scale`` defaults to ``max |array|``, so each picture uses its whole colour range; an
+    array broadcast against ``array`` gives each of a stack of pictures its own scale. Where
+    the scale is 0 the picture is white.
     """
     a = np.nan_to_num(np.asarray(array, dtype=np.float64))
     if scale is None:
         scale = float(np.abs(a).max()) if a.size else 0.0
-    t = np.clip(a / scale, -1.0, 1.0) if scale > 0 else np.zeros_like(a)
+    scale = np.asarray(scale, dtype=np.float64)
+    t = np.clip(np.divide(a, scale, out=np.zeros_like(a), where=scale > 0), -1.0, 1.0)
     white = np.array([255.0, 255.0, 255.0])
     far = np.where((t < 0)[..., None], np.array(NEGATIVE, float), np.array(POSITIVE, float))
     rgb = white + (far - white) * np.abs(t)[..., None]
@@ -52,6 +56,11 @@ def edge_style(weight: float, max_abs: float, max_width: float = 4.0) -> tuple[Q
     """The pen of an edge: red for a positive weight, blue for a negative one, and a width
     (0.3 to ``max_width`` px) and opacity growing with ``|weight| / max_abs``."""
     share = min(abs(weight) / max_abs, 1.0) if max_abs > 0 else 0.0
-    color = QColor(*(POSITIVE if weight >= 0 else NEGATIVE))
+    return edge_pen(weight >= 0, share, max_width)
+
+
+def edge_pen(positive: bool, share: float, max_width: float = 4.0) -> tuple[QColor, float]:
+    """Colour and width of an edge of sign ``positive`` whose ``|weight| / max`` is ``share``."""
+    color = QColor(*(POSITIVE if positive else NEGATIVE))
     color.setAlphaF(0.15 + 0.85 * share)
     return color, 0.3 + (max_width - 0.3) * share

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QLineF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QImage, QPainter, QPen
 
-from .heatmap import NEGATIVE, POSITIVE
+from .heatmap import diverging_rgb, edge_pen
 
 __all__ = ["EDGE_STEPS", "draw_edges", "draw_thumbs"]
 
@@ -25,7 +25,7 @@ def draw_edges(painter: QPainter, w: np.ndarray, starts: Sequence[QRectF],
                ends: Sequence[QRectF]) -> None:
     """Draw the edges of weights ``w`` (``to × from``) between node rectangles.
 
-    Same look as :func:`~.heatmap.edge_style` (colour by sign; width and opacity by
+    The pens of :func:`~.heatmap.edge_style` (colour by sign; width and opacity by
     ``|w| / max |w|``), quantised into :data:`EDGE_STEPS` pens per sign.
     """
     if not w.size:
@@ -36,10 +36,7 @@ def draw_edges(painter: QPainter, w: np.ndarray, starts: Sequence[QRectF],
     for positive in (False, True):
         sign = (w >= 0) if positive else (w < 0)
         for q in np.unique(level[sign]).tolist():
-            s = q / (EDGE_STEPS - 1)
-            color = QColor(*(POSITIVE if positive else NEGATIVE))
-            color.setAlphaF(0.15 + 0.85 * s)
-            painter.setPen(QPen(color, 0.3 + 3.7 * s))
+            painter.setPen(QPen(*edge_pen(positive, q / (EDGE_STEPS - 1))))
             js, is_ = np.nonzero(sign & (level == q))
             painter.drawLines([QLineF(starts[i].right(), starts[i].center().y(),
                                       ends[j].left(), ends[j].center().y())
@@ -57,11 +54,8 @@ def draw_thumbs(painter: QPainter, unit_maps: Sequence[np.ndarray],
     if not len(unit_maps):
         return
     maps = np.nan_to_num(np.stack([np.asarray(m, dtype=np.float64)[::-1] for m in unit_maps]))
-    scale = np.abs(maps).reshape(len(maps), -1).max(axis=1)[:, None, None]
-    t = np.clip(np.divide(maps, scale, out=np.zeros_like(maps), where=scale > 0), -1, 1)
-    far = np.where((t < 0)[..., None], np.array(NEGATIVE, float), np.array(POSITIVE, float))
-    rgb = (255.0 + (far - 255.0) * np.abs(t)[..., None]).round().astype(np.uint8)
-    n, h, w = t.shape
+    rgb = diverging_rgb(maps, np.abs(maps).reshape(len(maps), -1).max(axis=1)[:, None, None])
+    n, h, w = maps.shape
     strip = np.ascontiguousarray(rgb.transpose(1, 0, 2, 3).reshape(h, n * w, 3))
     atlas = QImage(strip.data, n * w, h, 3 * n * w, QImage.Format.Format_RGB888)
     painter.setPen(QPen(Qt.GlobalColor.gray, 0.8))

@@ -16,15 +16,9 @@ from studio.gui.setup.architecture_view import ArchitectureSummary
 from studio.gui.setup.layer_stack import LayerStackWidget
 from studio.gui.setup.number_field import NumberField
 from studio.gui.setup.settings_panel import CUSTOM_TEXT, SettingsPanel
-from studio.gui.setup.spec_model import SpecModel
 
 CUSTOM = RunSpec(data=DataSpec(name="custom", points=((0.1, 0.2, 0), (0.8, 0.9, 1),
                                                       (0.2, 0.1, 0), (0.9, 0.7, 1))))
-
-
-@pytest.fixture
-def model() -> SpecModel:
-    return SpecModel()
 
 
 @pytest.fixture

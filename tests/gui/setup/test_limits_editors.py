@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-import torch
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QListWidget, QPushButton, QSpinBox, QWidget
 
@@ -45,19 +44,6 @@ def _shown(editor: QWidget):
         return editor.value()
     text = editor.text()
     return int(text) if isinstance(editor.value(), int) else float(text)
-
-
-@pytest.fixture
-def model() -> SpecModel:
-    return SpecModel()
-
-
-@pytest.fixture
-def panel(qtbot, model: SpecModel, monkeypatch) -> SettingsPanel:
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    widget = SettingsPanel(model)
-    qtbot.addWidget(widget)
-    return widget
 
 
 @pytest.fixture

@@ -13,19 +13,6 @@ from studio.gui.setup.settings_panel import CUDA_UNAVAILABLE, SettingsPanel
 from studio.gui.setup.spec_model import SpecModel
 
 
-@pytest.fixture
-def model() -> SpecModel:
-    return SpecModel()
-
-
-@pytest.fixture
-def panel(qtbot, model: SpecModel, monkeypatch) -> SettingsPanel:
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    widget = SettingsPanel(model)
-    qtbot.addWidget(widget)
-    return widget
-
-
 def _get(panel: SettingsPanel, cls: type[QWidget], name: str):
     widget = panel.findChild(cls, name)
     assert widget is not None, name
