@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compare import stats
-from ..compare.configs import MAX_RUNS, MAX_WORKERS, ExperimentError, RunResult
+from ..compare.configs import MAX_RUNS, ExperimentError, RunResult, check_workers
 from ..compare.experiment import run_one
 from ..compare.paired import PairedVerdict, apply_holm, margin_for, paired_verdict
 from ..compare.pool import run_tasks
@@ -104,9 +104,7 @@ def run_seeds(spec: RunSpec, n: int = 10, *, workers: int = 2,
     """
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_RUNS:
         raise ExperimentError(f"the number of seeds must be in [1, {MAX_RUNS}], got {n!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not (
-            1 <= workers <= MAX_WORKERS):
-        raise ExperimentError(f"workers must be in [1, {MAX_WORKERS}], got {workers!r}")
+    check_workers(workers)
     done: list[RunResult] = []
 
     def collect(result: RunResult | None) -> None:
