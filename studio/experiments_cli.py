@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from studio.core.compare.configs import ExperimentError
 from studio.core.io import StudioIOError, atomic_write_text, load_spec
-from studio.core.spec import SpecError
+from studio.core.spec import SpecError, to_json
 
 __all__ = ["main"]
 
@@ -65,16 +64,15 @@ def _seeds(argv: Sequence[str]) -> int:
     args = p.parse_args(list(argv))
     spec = load_spec(args.source)
     say = _progress(args.quiet)
-    cancel = threading.Event()
     say(f"Training {args.n} seeds of {spec.name!r} on {args.workers} process(es)")
     try:
-        bands = run_seeds(spec, args.n, workers=args.workers, cancel=cancel,
+        bands = run_seeds(spec, args.n, workers=args.workers,
                           on_result=lambda r, d, n: say(
                               f"[{d}/{n}] seed {r.seed} test acc {r.final('test_acc'):.3f}"))
     except KeyboardInterrupt:
         return 130
     _write(Path(args.out), {"bands.csv": bands_csv(bands), "summary.md": summary_markdown(bands),
-                            "spec.json": _spec_json(spec)})
+                            "spec.json": to_json(spec)})
     print(summary_markdown(bands), end="")
     return 0
 
@@ -92,14 +90,13 @@ def _lr_find(argv: Sequence[str]) -> int:
     if not 2 <= args.steps <= 100_000:
         raise ExperimentError(f"--steps must be in [2, 100000], got {args.steps}")
     say = _progress(args.quiet)
-    stop = threading.Event()
     try:
-        res = lr_range_test(spec, args.steps, args.lr_min, args.lr_max, stop=stop,
+        res = lr_range_test(spec, args.steps, args.lr_min, args.lr_max,
                             on_step=lambda i, lr, loss: say(f"step {i} lr {lr:.3g} loss "
                                                             f"{loss:.4g}") if i % 25 == 0 else None)
     except KeyboardInterrupt:
         return 130
-    _write(Path(args.out), {"lr_find.csv": lr_finder_csv(res), "spec.json": _spec_json(spec)})
+    _write(Path(args.out), {"lr_find.csv": lr_finder_csv(res), "spec.json": to_json(spec)})
     ended = "diverged" if res.stopped_early else "reached lr_max"
     suggested = "none (too few steps before the minimum)" if res.suggested_lr is None else (
         f"{res.suggested_lr:.3g}")
@@ -127,11 +124,9 @@ def _sweep(argv: Sequence[str]) -> int:
     where = args.scheduler or f"{args.workers} process(es)"
     say(f"Sweep {sweep.name!r}: {len(sweep.cells())} cells x {sweep.seeds} seeds = {n} runs "
         f"on {where}")
-    cancel = threading.Event()
-    code = 0
     try:
         result = run_sweep(sweep, results_path=out / RESULTS_NAME, workers=args.workers,
-                           scheduler=args.scheduler, cancel=cancel,
+                           scheduler=args.scheduler,
                            on_result=lambda r, d, t: say(
                                f"[{d}/{t}] cell {r.cell} seed {r.seed} test acc "
                                f"{r.finals['test_acc']:.3f}"))
@@ -140,13 +135,7 @@ def _sweep(argv: Sequence[str]) -> int:
         return 130
     _write(out, {"sweep_table.csv": sweep_csv(result), "sweep_table.md": sweep_markdown(result)})
     print(sweep_markdown(result), end="")
-    return code
-
-
-def _spec_json(spec) -> str:
-    from studio.core.spec import to_json
-
-    return to_json(spec)
+    return 0
 
 
 COMMANDS = {"seeds": _seeds, "lr-find": _lr_find, "sweep": _sweep}

@@ -29,6 +29,16 @@ def test_mean_std_median_by_hand() -> None:
     assert math.isnan(stats.std([1.0])) and math.isnan(stats.mean([]))
 
 
+def test_band_is_the_per_epoch_mean_and_sample_std_of_the_shortest_span() -> None:
+    mean, std = stats.band([[1.0, 2.0, 9.0], [3.0, 6.0]])
+    assert mean.tolist() == [2.0, 4.0]
+    assert np.allclose(std, [math.sqrt(2.0), math.sqrt(8.0)])
+    mean, std = stats.band([[0.5, 0.25]])
+    assert mean.tolist() == [0.5, 0.25] and std.tolist() == [0.0, 0.0]
+    mean, std = stats.band([])
+    assert mean.shape == std.shape == (0,)
+
+
 def test_welch_by_hand() -> None:
     a, b = [1.0, 2.0, 3.0, 4.0], [2.0, 4.0, 6.0, 8.0]
     va, vb = (5 / 3) / 4, (20 / 3) / 4

@@ -18,7 +18,7 @@ from ..specpaths import with_values
 
 __all__ = ["CONFIG_KEYS", "FRAMEWORKS", "MAX_RUNS", "MAX_WORKERS", "ExperimentConfig",
            "ExperimentError", "ExperimentInterrupted", "ExperimentResult", "RunResult",
-           "base_configs", "default_grid", "make_config", "seeded"]
+           "base_configs", "check_workers", "default_grid", "make_config", "seeded"]
 
 FRAMEWORKS = ("minidl", "torch.nn")
 MAX_RUNS = 1000
@@ -37,6 +37,15 @@ class ExperimentInterrupted(KeyboardInterrupt):
     def __init__(self, result: ExperimentResult) -> None:
         super().__init__("interrupted")
         self.result = result
+
+
+def check_workers(workers: object) -> None:
+    """Raise :class:`ExperimentError` unless ``workers`` is a whole number in
+    [1, :data:`MAX_WORKERS`] (the pool's process count; a bool is not a number here)."""
+    if (isinstance(workers, bool) or not isinstance(workers, int)
+            or not 1 <= workers <= MAX_WORKERS):
+        raise ExperimentError(f"workers must be a whole number in [1, {MAX_WORKERS}], "
+                              f"got {workers!r}")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from .configs import (
     ExperimentInterrupted,
     ExperimentResult,
     RunResult,
+    check_workers,
     default_grid,
     make_config,
     seeded,
@@ -54,10 +55,7 @@ def validate(configs: Sequence[ExperimentConfig], n_runs: object, workers: objec
     if not 1 <= n_runs <= MAX_RUNS:
         raise ExperimentError(f"the number of runs must be between 1 and {MAX_RUNS}, "
                               f"got {n_runs}")
-    if (isinstance(workers, bool) or not isinstance(workers, int)
-            or not 1 <= workers <= MAX_WORKERS):
-        raise ExperimentError(f"workers must be a whole number in [1, {MAX_WORKERS}], "
-                              f"got {workers!r}")
+    check_workers(workers)
     if not configs:
         raise ExperimentError("no configuration chosen: pick at least one")
     labels = [c.label for c in configs]

@@ -229,12 +229,8 @@ def bands(exp: ExperimentResult, config: str, framework: str,
     epochs, mean, std : numpy.ndarray
         ``(E,)`` each (``std`` is 0 with a single run; all empty with none).
     """
-    curves = [getattr(r, metric) for r in _ok(exp.runs(config, framework))]
-    if not curves:
-        return np.zeros(0), np.zeros(0), np.zeros(0)
-    data = np.asarray([c[:min(map(len, curves))] for c in curves], dtype=float)
-    std = data.std(0, ddof=1) if len(curves) > 1 else np.zeros(data.shape[1])
-    return np.arange(1, data.shape[1] + 1, dtype=float), data.mean(0), std
+    mean, std = stats.band([getattr(r, metric) for r in _ok(exp.runs(config, framework))])
+    return np.arange(1, len(mean) + 1, dtype=float), mean, std
 
 
 def write_outputs(out_dir: str | os.PathLike, exp: ExperimentResult,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
-__all__ = ["PairedTest", "Summary", "WelchResult", "holm", "mean", "median",
+__all__ = ["PairedTest", "Summary", "WelchResult", "band", "holm", "mean", "median",
            "paired_bootstrap_ci", "paired_t", "std", "summarize", "tost_paired",
            "welch_t_test", "wilcoxon_p"]
 
@@ -54,6 +54,21 @@ class Summary:
 def summarize(values: Sequence[float]) -> Summary:
     """Return the :class:`Summary` of ``values``."""
     return Summary(len(values), mean(values), std(values), median(values))
+
+
+def band(curves: Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-epoch mean and sample std (ddof = 1) of ``curves``, cut to the shortest one.
+
+    Returns
+    -------
+    mean, std : numpy.ndarray
+        ``(E,)`` float64 each, E the shortest curve's length; ``std`` is 0 for a single
+        curve, and both are empty with none.
+    """
+    length = min(map(len, curves), default=0)
+    data = np.asarray([c[:length] for c in curves], dtype=float).reshape(len(curves), length)
+    mean = data.mean(0) if len(curves) else np.zeros(0)
+    return mean, data.std(0, ddof=1) if len(curves) > 1 else np.zeros(length)
 
 
 def _pair(a: Sequence[float], b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

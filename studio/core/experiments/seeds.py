@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..compare import stats
-from ..compare.configs import MAX_RUNS, MAX_WORKERS, ExperimentError, RunResult
+from ..compare.configs import MAX_RUNS, ExperimentError, RunResult, check_workers
 from ..compare.experiment import run_one
 from ..compare.paired import PairedVerdict, apply_holm, margin_for, paired_verdict
 from ..compare.pool import run_tasks
@@ -70,13 +70,10 @@ def bands_from_runs(spec: RunSpec, runs: list[RunResult], partial: bool = False)
     """Summarise finished ``runs`` of ``spec`` (any order) as :class:`SeedBands`."""
     runs = sorted(runs, key=lambda r: r.seed)
     ok = [r for r in runs if not r.diverged]
-    length = min((len(r.test_acc) for r in ok), default=0)
     mean, std = {}, {}
-    for m in METRICS:
-        data = np.asarray([getattr(r, m)[:length] for r in ok], dtype=float).reshape(
-            len(ok), length)
-        mean[m] = data.mean(0) if len(ok) else np.zeros(0)
-        std[m] = data.std(0, ddof=1) if len(ok) > 1 else np.zeros(length)
+    for m in METRICS:  # a run's curves all have one value per epoch: the same length
+        mean[m], std[m] = stats.band([getattr(r, m) for r in ok])
+    length = len(mean["test_acc"])
     return SeedBands(spec, tuple(runs), np.arange(1, length + 1, dtype=float), mean, std,
                      np.asarray([r.final("test_acc") for r in ok], dtype=float), partial)
 
@@ -104,9 +101,7 @@ def run_seeds(spec: RunSpec, n: int = 10, *, workers: int = 2,
     """
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_RUNS:
         raise ExperimentError(f"the number of seeds must be in [1, {MAX_RUNS}], got {n!r}")
-    if isinstance(workers, bool) or not isinstance(workers, int) or not (
-            1 <= workers <= MAX_WORKERS):
-        raise ExperimentError(f"workers must be in [1, {MAX_WORKERS}], got {workers!r}")
+    check_workers(workers)
     done: list[RunResult] = []
 
     def collect(result: RunResult | None) -> None:

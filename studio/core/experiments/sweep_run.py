@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..compare.configs import MAX_WORKERS, ExperimentError
+from ..compare.configs import ExperimentError, check_workers
 from ..compare.experiment import run_one
 from ..compare.pool import run_tasks
 from ..io import MAX_DATA_BYTES, atomic_write_text, read_limited
@@ -129,9 +129,7 @@ def run_sweep(sweep: Sweep, *, results_path: str | os.PathLike | None = None,
     cancel : threading.Event, optional
         Nothing more starts; finished runs are kept (and saved).
     """
-    if isinstance(workers, bool) or not isinstance(workers, int) or not (
-            1 <= workers <= MAX_WORKERS):
-        raise ExperimentError(f"workers must be in [1, {MAX_WORKERS}], got {workers!r}")
+    check_workers(workers)
     path = Path(results_path) if results_path is not None else None
     done = load_sweep_results(path, sweep) if path is not None and path.exists() else []
     have = {(r.cell, r.seed) for r in done}

@@ -24,20 +24,19 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from minidl.data import DISK_RADIUS
 from studio.core.io import atomic_write_bytes
 from studio.core.palette import region_rgb
 
 from .replay import SnapshotViewer
 from .timeline import Timeline
 
-__all__ = ["DISK_RADIUS", "MAX_FRAMES", "MP4_HINT", "AnimationFrame", "AnimationUnavailable",
+__all__ = ["MAX_FRAMES", "MP4_HINT", "AnimationFrame", "AnimationUnavailable",
            "frame_stride", "mp4_available", "render_frame", "thin_frames", "timeline_frames",
            "write_animation", "write_gif", "write_mp4"]
 
 #: Most frames an animation gets (see the thinning rule above).
 MAX_FRAMES = 300
-#: The disk data set: centre (0.5, 0.5), radius 1/sqrt(2π) (half the square's area inside).
-DISK_RADIUS = 1.0 / math.sqrt(2.0 * math.pi)
 MP4_HINT = ("MP4 export needs the optional imageio-ffmpeg package (the 'video' extra of "
             "minidl-studio); GIF export works without it")
 _TEXT, _OUTLINE, _BACKGROUND = (34, 34, 34), (68, 68, 68), (255, 255, 255)

@@ -157,9 +157,7 @@ class RunHistory:
 
     def append(self, run_id: int, report: EpochReport) -> RunRecord:
         """Add an epoch's report (its grid is dropped) to run ``run_id``."""
-        run = self[run_id]
-        report = dataclasses.replace(report, grid=None) if report.grid is not None else report
-        return self._replace(dataclasses.replace(run, reports=(*run.reports, report)))
+        return self.extend(run_id, (report,))
 
     def extend(self, run_id: int, reports: Sequence[EpochReport]) -> RunRecord:
         """Add several epochs' reports (grids dropped) to run ``run_id``, oldest first.
@@ -168,6 +166,7 @@ class RunHistory:
         reports are a tuple, so appending one by one would copy it once per report.
         """
         run = self[run_id]
+        # replace() is slow and most reports come without a grid: copy only those with one.
         added = tuple(dataclasses.replace(r, grid=None) if r.grid is not None else r
                       for r in reports)
         return self._replace(dataclasses.replace(run, reports=run.reports + added))

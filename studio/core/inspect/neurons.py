@@ -22,13 +22,9 @@ _KINDS = {minidl.ReLU: "relu", minidl.LeakyReLU: "leaky_relu", minidl.Tanh: "tan
           minidl.Sigmoid: "sigmoid", minidl.Identity: "identity"}
 
 
-def _frozen(array: np.ndarray | torch.Tensor) -> np.ndarray:
+def _frozen(tensor: torch.Tensor) -> np.ndarray:
     """A read-only float32 copy: the maps and weights the views draw."""
-    if isinstance(array, torch.Tensor):
-        return frozen_array(array, torch.float32)
-    out = np.array(array, dtype=np.float32, copy=True)
-    out.flags.writeable = False
-    return out
+    return frozen_array(tensor, torch.float32)
 
 
 @dataclass(frozen=True, eq=False)
