@@ -223,9 +223,10 @@ def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]
             gt = f"GT{pairs[i]}" if i in pairs else "g.mT"
             grad_into(m.weight, f"gw{i}", f"mm({gt}, {x})", f"mm({gt}, {x}, out=gw{i})")
             if m.bias is not None:
+                # gbv{i}, not gb2{i}: that would be layer 2's gb22 when i is 2 and when 22
                 ns[f"gb{i}"] = m.bias.grad
-                ns[f"gb2{i}"] = m.bias.grad.view(1, -1)
-                grad_into(m.bias, f"gb{i}", "tsum(g, 0)", f"tsum(g, 0, True, out=gb2{i})")
+                ns[f"gbv{i}"] = m.bias.grad.view(1, -1)
+                grad_into(m.bias, f"gb{i}", "tsum(g, 0)", f"tsum(g, 0, True, out=gbv{i})")
             if i == first and not input_grad:
                 lines.append("return None")  # nobody wants d loss / d input: skip g @ W
                 return lines

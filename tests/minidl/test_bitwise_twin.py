@@ -94,3 +94,13 @@ def test_twin_helper_detects_a_difference() -> None:
     a = torch.ones(3)
     with pytest.raises(AssertionError, match="not bitwise"):
         bitwise(a, torch.nextafter(a, torch.full_like(a, 2.0)), "probe")
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_bitwise_on_a_deep_chain(fresh: bool) -> None:
+    """13 Linears (modules 0…24): the generated code's names of layers 2 and 22 stay apart.
+
+    ``accumulate=2`` runs the adding backward too, not only the one after ``zero_grad()``.
+    """
+    _run("tanh", "mse", "sgd_momentum", "f64", sizes=(3,) + (4,) * 12 + (2,), steps=5,
+         accumulate=1 if fresh else 2)
