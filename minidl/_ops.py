@@ -58,11 +58,16 @@ below_autograd = getattr(torch._C, "_AutoDispatchBelowADInplaceOrView", contextl
 MEAN = 1
 
 
-def ones_like_scalar(cache: dict[tuple[torch.dtype, torch.device], torch.Tensor],
-                     like: torch.Tensor) -> torch.Tensor:
-    """A cached 0-d one of ``like``'s dtype and device: autograd's seed ``ones_like(loss)``."""
+_ONES: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
+
+
+def ones_like_scalar(like: torch.Tensor) -> torch.Tensor:
+    """A cached 0-d one of ``like``'s dtype and device: autograd's seed ``ones_like(loss)``.
+
+    One cache for every loss (the kernels only read it), so no loss instance carries its own.
+    """
     key = (like.dtype, like.device)
-    one = cache.get(key)
+    one = _ONES.get(key)
     if one is None:
-        one = cache[key] = torch.ones((), dtype=like.dtype, device=like.device)
+        one = _ONES[key] = torch.ones((), dtype=like.dtype, device=like.device)
     return one
