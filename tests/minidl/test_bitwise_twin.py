@@ -9,8 +9,6 @@ or torch.optim's op order, these tests fail loudly: they are "bitwise", not "clo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 from _twins import ACTS, OPTIMS, data, lock_step, make_pair, optimizers
@@ -18,15 +16,6 @@ from _twins import ACTS, OPTIMS, data, lock_step, make_pair, optimizers
 STEPS = 300
 SIZES = (3, 8, 7, 4)
 DTYPES = {"f32": torch.float32, "f64": torch.float64}
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    # One thread: faster on a loaded machine, and both twins see the same kernels anyway.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def bitwise(ours: torch.Tensor, theirs: torch.Tensor, what: str) -> None:
