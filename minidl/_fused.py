@@ -22,7 +22,7 @@ from . import _ops
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .layers import Linear
 from .module import Module
-from .parameter import Pack, Parameter
+from .parameter import Parameter, shared_pack
 
 __all__ = ["Plan", "plan_for"]
 
@@ -83,15 +83,6 @@ def _fusable(mods: Sequence[Module]) -> bool:
         elif kind not in _ACTS and kind is not Identity:
             return False
     return any(type(m) is Linear for m in mods)
-
-
-def _pack_of(params: list[Parameter]) -> Pack | None:
-    """The one Pack whose gradient views all ``params`` still use, or ``None``."""
-    packs = {id(p._packed.pack) if p._packed is not None and p.grad is p._packed.grad else None
-             for p in params}
-    if len(packs) != 1 or None in packs:
-        return None
-    return params[0]._packed.pack
 
 
 def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
@@ -169,7 +160,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
         fwd.append("    plan.saved = None")
     fwd.append(f"    return {cur}")
     params = [p for m in mods for p in m.parameters()]
-    pack = _pack_of(params)
+    pack = shared_pack(params)
     ns["pack"] = pack
     if pack is not None:
         # Every parameter of the buffer is written by this backward: zero_grad() may leave
