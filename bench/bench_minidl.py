@@ -55,10 +55,8 @@ def make(variant: str, act: str, loss: str, x: torch.Tensor, t: torch.Tensor, ba
         model = minidl.Sequential(*layers)
         model.input_grad = variant == "exact"
         crit = minidl.CrossEntropyLoss() if loss == "ce" else minidl.MSELoss()
-        opt = minidl.optim.SGD(model.parameters(), lr=0.1, momentum=0.2,
-                               fused=variant == "fast")
-
         fast = variant == "fast"
+        opt = minidl.optim.SGD(model.parameters(), lr=0.1, momentum=0.2, fused=fast)
 
         def run(steps: int) -> None:
             for i in range(steps):

@@ -22,7 +22,7 @@ from . import _ops
 from .activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
 from .layers import Linear
 from .module import Module
-from .parameter import Pack, Parameter
+from .parameter import Parameter, shared_pack
 
 __all__ = ["Plan", "plan_for"]
 
@@ -41,6 +41,8 @@ _NAMESPACE: dict[str, Any] = {
     "threshold_backward": _ops.threshold_backward, "tanh_backward": _ops.tanh_backward,
     "sigmoid_backward": _ops.sigmoid_backward,
     "leaky_relu_backward": _ops.leaky_relu_backward, "below": _ops.below_autograd,
+    "threshold_backward_out": _ops.threshold_backward_out,
+    "tanh_backward_out": _ops.tanh_backward_out, "sigmoid_backward_out": _ops.sigmoid_backward_out,
 }
 
 # Activations whose backward needs only their output: after a Linear they run in place on
@@ -50,9 +52,6 @@ _IN_PLACE: dict[type, tuple[str, str]] = {
     Tanh: ("tanh_", "tanh_backward_out({g}, {y}, grad_input={g})"),
     Sigmoid: ("sigmoid_", "sigmoid_backward_out({g}, {y}, grad_input={g})"),
 }
-_NAMESPACE.update(threshold_backward_out=_ops.threshold_backward_out,
-                  tanh_backward_out=_ops.tanh_backward_out,
-                  sigmoid_backward_out=_ops.sigmoid_backward_out)
 
 
 class Plan:
@@ -62,10 +61,10 @@ class Plan:
     children). ``saved`` holds what the last training forward kept for backward.
     """
 
-    __slots__ = ("backward", "bufs", "forward", "generation", "saved", "training")
+    __slots__ = ("backward", "bufs", "forward", "generation", "saved")
 
-    def __init__(self, generation: int, training: bool) -> None:
-        self.generation, self.training = generation, training
+    def __init__(self, generation: int) -> None:
+        self.generation = generation
         self.forward: Callable[[torch.Tensor], torch.Tensor] | None = None
         self.backward: Callable[[torch.Tensor], torch.Tensor] | None = None
         self.saved: tuple[torch.Tensor, ...] | None = None
@@ -86,18 +85,9 @@ def _fusable(mods: Sequence[Module]) -> bool:
     return any(type(m) is Linear for m in mods)
 
 
-def _pack_of(params: list[Parameter]) -> Pack | None:
-    """The one Pack whose gradient views all ``params`` still use, or ``None``."""
-    packs = {id(p._packed.pack) if p._packed is not None and p.grad is p._packed.grad else None
-             for p in params}
-    if len(packs) != 1 or None in packs:
-        return None
-    return params[0]._packed.pack
-
-
 def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
     """Generate the plan for ``mods`` (the Sequential ``owner`` keeps it)."""
-    plan = Plan(Parameter.generation, training)
+    plan = Plan(Parameter.generation)
     for m in mods:  # whatever this chain was before, its buffers are not covered until shown
         for p in m.parameters():
             if p._packed is not None:
@@ -105,7 +95,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
                 p._packed.pack.covered = False
     if not _fusable(mods):
         return plan
-    ns = dict(_NAMESPACE, plan=plan, Parameter=Parameter)
+    ns = dict(_NAMESPACE, plan=plan)
     fwd = ["def forward(x):", "    if x.requires_grad:", "        x = x.detach()"]
     first = next(m for m in mods if type(m) is Linear)
     ns["check"] = first._check
@@ -170,7 +160,7 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
         fwd.append("    plan.saved = None")
     fwd.append(f"    return {cur}")
     params = [p for m in mods for p in m.parameters()]
-    pack = _pack_of(params)
+    pack = shared_pack(params)
     ns["pack"] = pack
     if pack is not None:
         # Every parameter of the buffer is written by this backward: zero_grad() may leave
@@ -182,15 +172,12 @@ def plan_for(owner: Any, mods: Sequence[Module], training: bool) -> Plan:
            f"    {', '.join(saved)}, = saved"]
     if pairs:
         bwd.append(f"    {', '.join(names)}, = bufs")
-    for fresh in ((True, False) if pack is not None else (False,)):
-        body = _backward_body(mods, steps, fresh, ns, owner.input_grad, pairs)
-        if pack is None:
-            bwd += ["    " + line for line in body]
-        elif fresh:
-            bwd += ["    if pack.fresh:", "        pack.fresh = pack.stale = False"]
-            bwd += ["        " + line for line in body]
-        else:
-            bwd += ["    " + line for line in body]
+    if pack is not None:  # after zero_grad(): a body that writes every gradient with out=
+        bwd += ["    if pack.fresh:", "        pack.fresh = pack.stale = False"]
+        bwd += ["        " + line
+                for line in _backward_body(mods, steps, True, ns, owner.input_grad, pairs)]
+    bwd += ["    " + line for line in _backward_body(mods, steps, False, ns, owner.input_grad,
+                                                     pairs)]
     # Every op runs below autograd's dispatch layers (see _ops.below_autograd): same kernels.
     fwd[1:] = ["    with below():"] + ["    " + line for line in fwd[1:]]
     bwd[1:] = ["    with below():"] + ["    " + line for line in bwd[1:]]
@@ -223,9 +210,10 @@ def _backward_body(mods: Sequence[Module], steps: list[tuple[str, int, str, str]
             gt = f"GT{pairs[i]}" if i in pairs else "g.mT"
             grad_into(m.weight, f"gw{i}", f"mm({gt}, {x})", f"mm({gt}, {x}, out=gw{i})")
             if m.bias is not None:
+                # gbv{i}, not gb2{i}: that would be layer 2's gb22 when i is 2 and when 22
                 ns[f"gb{i}"] = m.bias.grad
-                ns[f"gb2{i}"] = m.bias.grad.view(1, -1)
-                grad_into(m.bias, f"gb{i}", "tsum(g, 0)", f"tsum(g, 0, True, out=gb2{i})")
+                ns[f"gbv{i}"] = m.bias.grad.view(1, -1)
+                grad_into(m.bias, f"gb{i}", "tsum(g, 0)", f"tsum(g, 0, True, out=gbv{i})")
             if i == first and not input_grad:
                 lines.append("return None")  # nobody wants d loss / d input: skip g @ W
                 return lines

@@ -16,13 +16,13 @@ from typing import Any
 import torch
 
 __all__ = ["below_autograd", "leaky_relu", "leaky_relu_backward", "mse_loss", "mse_loss_backward",
-           "nll_loss_backward", "nll_loss_forward", "sigmoid_backward", "tanh_backward",
-           "threshold_backward"]
+           "nll_loss_backward", "nll_loss_forward", "sigmoid_backward", "sigmoid_backward_out",
+           "tanh_backward", "tanh_backward_out", "threshold_backward", "threshold_backward_out"]
 
 
-def _aten(name: str) -> Any:
-    overload = getattr(torch.ops.aten, name).default
-    return getattr(overload, "_op", overload)
+def _aten(name: str, overload: str = "default") -> Any:
+    op = getattr(getattr(torch.ops.aten, name), overload)
+    return getattr(op, "_op", op)
 
 
 #: ``threshold_backward(grad, relu_output, 0)``: grad where the output is > 0, else 0.
@@ -39,15 +39,10 @@ nll_loss_forward = _aten("nll_loss_forward")
 nll_loss_backward = _aten("nll_loss_backward")
 #: ``mse_loss_backward(grad, output, target, reduction)``.
 mse_loss_backward = _aten("mse_loss_backward")
-def _aten_out(name: str) -> Any:
-    overload = getattr(torch.ops.aten, name).grad_input
-    return getattr(overload, "_op", overload)
-
-
 #: The same three kernels writing into ``grad_input=`` (a buffer the caller reuses).
-threshold_backward_out = _aten_out("threshold_backward")
-tanh_backward_out = _aten_out("tanh_backward")
-sigmoid_backward_out = _aten_out("sigmoid_backward")
+threshold_backward_out = _aten("threshold_backward", "grad_input")
+tanh_backward_out = _aten("tanh_backward", "grad_input")
+sigmoid_backward_out = _aten("sigmoid_backward", "grad_input")
 leaky_relu = torch._C._nn.leaky_relu
 mse_loss = torch._C._nn.mse_loss
 
@@ -63,11 +58,16 @@ below_autograd = getattr(torch._C, "_AutoDispatchBelowADInplaceOrView", contextl
 MEAN = 1
 
 
-def ones_like_scalar(cache: dict[tuple[torch.dtype, torch.device], torch.Tensor],
-                     like: torch.Tensor) -> torch.Tensor:
-    """A cached 0-d one of ``like``'s dtype and device: autograd's seed ``ones_like(loss)``."""
+_ONES: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
+
+
+def ones_like_scalar(like: torch.Tensor) -> torch.Tensor:
+    """A cached 0-d one of ``like``'s dtype and device: autograd's seed ``ones_like(loss)``.
+
+    One cache for every loss (the kernels only read it), so no loss instance carries its own.
+    """
     key = (like.dtype, like.device)
-    one = cache.get(key)
+    one = _ONES.get(key)
     if one is None:
-        one = cache[key] = torch.ones((), dtype=like.dtype, device=like.device)
+        one = _ONES[key] = torch.ones((), dtype=like.dtype, device=like.device)
     return one

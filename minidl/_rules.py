@@ -31,22 +31,7 @@ def scalar(aux: dict[Any, torch.Tensor], value: float, like: torch.Tensor) -> to
 def sgd_update(data: torch.Tensor, grad: torch.Tensor, state: dict[str, Any],
                group: dict[str, Any], aux: dict[Any, Any], fused: bool) -> None:
     """One SGD step on ``data`` (``torch.optim.sgd._single_tensor_sgd`` or ``_fused_sgd``)."""
-    momentum = group["momentum"]
-    if not (fused or group["weight_decay"] or group["nesterov"]):
-        # The common case, written out (it runs every step): torch's ops, fewer lookups.
-        if momentum != 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = grad.clone()
-            else:
-                mu = aux.get((momentum, buf.dtype))
-                if mu is None:
-                    mu = scalar(aux, momentum, buf)
-                buf.mul_(mu).add_(grad, alpha=1 - group["dampening"])
-            grad = buf
-        data.add_(grad, alpha=-group["lr"])
-        return
-    weight_decay = group["weight_decay"]
+    momentum, weight_decay = group["momentum"], group["weight_decay"]
     if fused:
         buf = state.get("momentum_buffer")
         first = momentum != 0 and buf is None

@@ -25,7 +25,6 @@ class MSELoss(_Loss):
     def __init__(self) -> None:
         super().__init__()
         self._saved: tuple[torch.Tensor, torch.Tensor] | None = None
-        self._ones: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
 
     def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         """Return the 0-d mean squared error; ``target`` has ``output``'s shape."""
@@ -44,7 +43,7 @@ class MSELoss(_Loss):
             raise RuntimeError("MSELoss: backward called before forward")
         output, target = saved
         if grad_output is None:
-            grad_output = _ops.ones_like_scalar(self._ones, output)
+            grad_output = _ops.ones_like_scalar(output)
         return _ops.mse_loss_backward(grad_output, output, target, _ops.MEAN)
 
 
@@ -60,7 +59,6 @@ class CrossEntropyLoss(_Loss):
     def __init__(self) -> None:
         super().__init__()
         self._saved: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None
-        self._ones: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
 
     def forward(self, output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:  # type: ignore[override]
         """Return the 0-d mean cross-entropy of logits ``(N, C)`` against labels ``(N,)``."""
@@ -97,7 +95,7 @@ class CrossEntropyLoss(_Loss):
             raise RuntimeError("CrossEntropyLoss: backward called before forward")
         log_probs, target, total_weight = saved
         if grad_output is None:
-            grad_output = _ops.ones_like_scalar(self._ones, log_probs)
+            grad_output = _ops.ones_like_scalar(log_probs)
         grad = _ops.nll_loss_backward(grad_output, log_probs, target, None, _ops.MEAN, -100,
                                       total_weight)
         return torch._log_softmax_backward_data(grad, log_probs, 1, log_probs.dtype)

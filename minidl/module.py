@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 
 import torch
 
-from .parameter import Parameter, pack_parameters
+from .parameter import Parameter, pack_parameters, shared_pack
 
 __all__ = ["Module", "Parameter", "Sequential"]
 
@@ -100,10 +100,8 @@ class Module:
         backward writes the gradients instead of adding to zeros (same bits, fewer ops).
         """
         params = list(dict.fromkeys(self.parameters()))
-        pack = params[0]._packed.pack if params and params[0]._packed is not None else None
-        if (pack is not None and len(params) == pack.count
-                and all(p._packed is not None and p._packed.pack is pack
-                        and p.grad is p._packed.grad for p in params)):
+        pack = shared_pack(params)
+        if pack is not None and len(params) == pack.count:
             pack.zero_grad()
             return
         for param in params:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import torch
 
-__all__ = ["ALIGN", "Pack", "Packed", "Parameter", "pack_parameters"]
+__all__ = ["ALIGN", "Pack", "Packed", "Parameter", "pack_parameters", "shared_pack"]
 
 #: Byte alignment of every parameter's slot in a packed buffer.
 ALIGN = 64
@@ -157,3 +157,22 @@ def pack_parameters(params: Iterable[Parameter]) -> bool:
         p.data, p.grad = data_view, grad_view
         p._packed = Packed(data_view, grad_view, flat_data, flat_grad, offset, pack)
     return True
+
+
+def shared_pack(params: list[Parameter]) -> Pack | None:
+    """The one :class:`Pack` whose gradient views every one of ``params`` still uses.
+
+    Returns
+    -------
+    Pack or None
+        ``None`` when ``params`` is empty, or some parameter is unpacked, packed elsewhere or
+        holds a gradient other than its packed view.
+    """
+    first = params[0]._packed if params else None
+    if first is None:
+        return None
+    pack = first.pack
+    if all(p._packed is not None and p._packed.pack is pack and p.grad is p._packed.grad
+           for p in params):
+        return pack
+    return None

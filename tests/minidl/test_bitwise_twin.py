@@ -9,8 +9,6 @@ or torch.optim's op order, these tests fail loudly: they are "bitwise", not "clo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 from _twins import ACTS, OPTIMS, data, lock_step, make_pair, optimizers
@@ -18,15 +16,6 @@ from _twins import ACTS, OPTIMS, data, lock_step, make_pair, optimizers
 STEPS = 300
 SIZES = (3, 8, 7, 4)
 DTYPES = {"f32": torch.float32, "f64": torch.float64}
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    # One thread: faster on a loaded machine, and both twins see the same kernels anyway.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def bitwise(ours: torch.Tensor, theirs: torch.Tensor, what: str) -> None:
@@ -94,3 +83,13 @@ def test_twin_helper_detects_a_difference() -> None:
     a = torch.ones(3)
     with pytest.raises(AssertionError, match="not bitwise"):
         bitwise(a, torch.nextafter(a, torch.full_like(a, 2.0)), "probe")
+
+
+@pytest.mark.parametrize("fresh", [True, False])
+def test_bitwise_on_a_deep_chain(fresh: bool) -> None:
+    """13 Linears (modules 0…24): the generated code's names of layers 2 and 22 stay apart.
+
+    ``accumulate=2`` runs the adding backward too, not only the one after ``zero_grad()``.
+    """
+    _run("tanh", "mse", "sgd_momentum", "f64", sizes=(3,) + (4,) * 12 + (2,), steps=5,
+         accumulate=1 if fresh else 2)

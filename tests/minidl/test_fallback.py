@@ -15,6 +15,18 @@ import minidl.optim
 HYP = settings(max_examples=25, deadline=None, derandomize=True, database=None)
 
 
+def _same_weights_and_sgd(model: minidl.Sequential, twin: torch.nn.Sequential,
+                          gen: torch.Generator, dtype: torch.dtype
+                          ) -> tuple[minidl.optim.SGD, torch.optim.SGD]:
+    """Give both twins the same random weights; return an SGD with momentum for each."""
+    with torch.no_grad():
+        for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
+            p.data.copy_(torch.randn(p.data.shape, generator=gen, dtype=dtype) * 0.5)
+            tp.copy_(p.data)
+    return (minidl.optim.SGD(model.parameters(), lr=0.05, momentum=0.3),
+            torch.optim.SGD(twin.parameters(), lr=0.05, momentum=0.3))
+
+
 @HYP
 @given(widths=st.lists(st.integers(1, 9), min_size=2, max_size=5),
        acts=st.lists(st.sampled_from(list(ACTS)), min_size=4, max_size=4),
@@ -35,12 +47,7 @@ def test_user_modules_anywhere_fall_back_bitwise(widths: list[int], acts: list[s
     ours = [Wrapped(m) if w else m for m, w in zip(ours, wrap, strict=False)]
     model, twin = minidl.Sequential(*ours), torch.nn.Sequential(*theirs)
     gen = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
-            p.data.copy_(torch.randn(p.data.shape, generator=gen, dtype=dtype) * 0.5)
-            tp.copy_(p.data)
-    opt = minidl.optim.SGD(model.parameters(), lr=0.05, momentum=0.3)
-    topt = torch.optim.SGD(twin.parameters(), lr=0.05, momentum=0.3)
+    opt, topt = _same_weights_and_sgd(model, twin, gen, dtype)
     crit, tcrit = minidl.MSELoss(), torch.nn.MSELoss()
     x = torch.randn(batch, widths[0], generator=gen, dtype=dtype)
     t = torch.randn(batch, widths[-1], generator=gen, dtype=dtype)
@@ -92,12 +99,7 @@ def test_unusual_chains_on_the_generated_path_are_bitwise(chain: str,
             theirs.append(ACTS[item][1]())
     model, twin = minidl.Sequential(*ours), torch.nn.Sequential(*theirs)
     gen = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        for p, tp in zip(model.parameters(), twin.parameters(), strict=True):
-            p.data.copy_(torch.randn(p.data.shape, generator=gen, dtype=dtype) * 0.5)
-            tp.copy_(p.data)
-    opt = minidl.optim.SGD(model.parameters(), lr=0.05, momentum=0.3)
-    topt = torch.optim.SGD(twin.parameters(), lr=0.05, momentum=0.3)
+    opt, topt = _same_weights_and_sgd(model, twin, gen, dtype)
     for step in range(20):
         x = torch.randn(3 + step % 4, 4, generator=gen, dtype=dtype)  # batch sizes change
         t = torch.randn(x.shape[0], 4, generator=gen, dtype=dtype)

@@ -9,8 +9,6 @@ ulps per step, so these are tolerance ("close") tests, not bitwise ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 from _twins import OPTIMS, data, make_pair
@@ -20,14 +18,6 @@ import minidl.optim
 
 F64 = torch.float64
 SIZES = (2, 25, 25, 25, 2)
-
-
-@pytest.fixture(autouse=True)
-def one_thread() -> Iterator[None]:
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def _train(model: minidl.Sequential, opt: minidl.optim.Optimizer, loss: str, x: torch.Tensor,
