@@ -118,9 +118,6 @@ class RunLifecycle:
         if self._reset_pending:
             self._clear()
 
-    def _accept_report(self, report: EpochReport) -> None:
-        self._accept_reports((report,))
-
     def _accept_reports(self, reports: tuple[EpochReport, ...]) -> None:
         # One batch of the worker's reports: the log records them together (its history grows
         # once per batch, not per report), then each is announced in order.

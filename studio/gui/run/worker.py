@@ -26,10 +26,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from studio.core import OptimizerSpec, RunSpec, Session, Snapshot
 from studio.gui.run.probes import Probe, run_probes
-from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, WEIGHTS_INTERVAL_S, Outbox
+from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, Outbox
 
-# The weights constants live with the outbox that applies them; re-exported for importers.
-__all__ = ["WEIGHTS_EVERY_EPOCH_PARAMS", "WEIGHTS_INTERVAL_S", "TrainingWorker"]
+__all__ = ["TrainingWorker"]
 
 
 class TrainingWorker(QObject):
