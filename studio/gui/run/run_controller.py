@@ -65,6 +65,8 @@ class RunController(RunLifecycle, QObject):
         nearest kept snapshot at or before it) or None when none is kept.
     forked(ForkMarker)
         New optimiser settings took effect mid-run (drawn as a labelled marker).
+    pace_changed(object)
+        :meth:`set_pace` was called: epochs per second, or None for Max.
     history_changed()
         A run was started, renamed, deleted or forked, or a session file was opened.
     """
@@ -79,7 +81,7 @@ class RunController(RunLifecycle, QObject):
     probe_ready = Signal(str, int, object)
     epoch_selected = Signal(int, object)
     forked = Signal(object)
-    pace_changed = Signal(object)  # epochs per second, or None for Max
+    pace_changed = Signal(object)
     history_changed = Signal()
 
     def __init__(self, model: SpecModel, *, grid_size: int = 64,

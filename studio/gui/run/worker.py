@@ -73,6 +73,8 @@ class TrainingWorker(WorkerBase):
         The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
         when the last report came without one (only with ``grid_interval_s``): P(class 1)
         for two classes, else the ``(class_grid, confidence_grid)`` pair.
+    weights_ready(object)
+        Frozen weights (name -> read-only array) of the model as it paused or ended.
     forked(int, RunSpec)
         A :meth:`fork` took effect after this epoch; the run goes on with this spec.
     failed(str)
