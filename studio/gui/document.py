@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from studio.core import RunSpec, load_spec, save_spec
+from studio.core import RunSpec, save_spec
 from studio.gui.setup.spec_model import SpecModel
 
 __all__ = ["APP_NAME", "MAX_RECENT", "Document", "RecentFiles", "settings"]
@@ -111,17 +111,6 @@ class Document(QObject):
         return self._path.stem if self._path is not None else "minidl"
 
     # -- changing the file ----------------------------------------------------------------
-    @staticmethod
-    def read(path: str | os.PathLike) -> RunSpec:
-        """Parse the spec at ``path`` without touching the document.
-
-        Raises
-        ------
-        SpecError, StudioIOError
-            The file is malformed or cannot be read.
-        """
-        return load_spec(path)
-
     def replace(self, spec: RunSpec, path: str | os.PathLike | None = None, *,
                 example: str | None = None) -> None:
         """Make ``spec`` the clean content, from ``path`` (remembered as recent) or untitled."""

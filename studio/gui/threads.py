@@ -164,11 +164,6 @@ class DeferredAction(QObject):
         self._timer = QTimer(self, interval=self.POLL_MS)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-    @property
-    def is_pending(self) -> bool:
-        """Whether an action is waiting."""
-        return self._pending is not None
-
     def defer(self, ready: Callable[[], bool], action: Callable[[], object]) -> None:
         """Run ``action`` (once) from the event loop as soon as ``ready()`` is true."""
         self._pending = (ready, action)

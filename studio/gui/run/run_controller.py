@@ -22,20 +22,13 @@ from studio.gui.run.probes import Probe
 from studio.gui.run.run_lifecycle import RunLifecycle
 from studio.gui.run.run_link import RunLink
 from studio.gui.run.run_log import RunLog
-from studio.gui.run.run_state import (
-    DEFAULT_PACE,
-    GRID_INTERVAL_S,
-    REPORT_INTERVAL_S,
-    STOP_WAIT_MS,
-    RunState,
-)
+from studio.gui.run.run_state import DEFAULT_PACE, STOP_WAIT_MS, RunState
 from studio.gui.run.worker import TrainingWorker
 from studio.gui.setup.spec_model import SpecModel
 from studio.gui.threads import WorkerThread
 
-# The states and constants are re-exported: views and tests import them from here.
-__all__ = ["DEFAULT_PACE", "GRID_INTERVAL_S", "REPORT_INTERVAL_S", "RunController", "RunState",
-           "STOP_WAIT_MS"]
+# RunState and STOP_WAIT_MS are re-exported: the views and tests import them from here.
+__all__ = ["RunController", "RunState", "STOP_WAIT_MS"]
 
 class RunController(RunLifecycle, QObject):
     """Start, pause, step, stop, continue and reset training runs of ``model.spec``.
@@ -72,6 +65,8 @@ class RunController(RunLifecycle, QObject):
         nearest kept snapshot at or before it) or None when none is kept.
     forked(ForkMarker)
         New optimiser settings took effect mid-run (drawn as a labelled marker).
+    pace_changed(object)
+        :meth:`set_pace` was called: epochs per second, or None for Max.
     history_changed()
         A run was started, renamed, deleted or forked, or a session file was opened.
     """
@@ -86,7 +81,7 @@ class RunController(RunLifecycle, QObject):
     probe_ready = Signal(str, int, object)
     epoch_selected = Signal(int, object)
     forked = Signal(object)
-    pace_changed = Signal(object)  # epochs per second, or None for Max
+    pace_changed = Signal(object)
     history_changed = Signal()
 
     def __init__(self, model: SpecModel, *, grid_size: int = 64,

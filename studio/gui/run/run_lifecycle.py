@@ -112,14 +112,10 @@ class RunLifecycle:
         # waits for the collector's next full pass, as it would without the freeze.
         gc.collect()
         gc.unfreeze()
-        self._set_state(RunState.ENDED)
-        self._model.set_locked(False)
+        self._set_state(RunState.ENDED)  # unlocks the model too
         self.run_ended.emit(self._end_reason)
         if self._reset_pending:
             self._clear()
-
-    def _accept_report(self, report: EpochReport) -> None:
-        self._accept_reports((report,))
 
     def _accept_reports(self, reports: tuple[EpochReport, ...]) -> None:
         # One batch of the worker's reports: the log records them together (its history grows

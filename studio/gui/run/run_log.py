@@ -38,12 +38,9 @@ class RunLog:
         """Keep ``(epoch, weights)`` pairs until their reports arrive."""
         self._pending.update(pairs)
 
-    def accept(self, report: EpochReport) -> None:
-        """Add a report to the current run (and to the timeline when its weights came)."""
-        self.accept_many((report,))
-
     def accept_many(self, reports: Sequence[EpochReport]) -> None:
-        """:meth:`accept` each of ``reports`` (oldest first), the history growing once."""
+        """Add ``reports`` (oldest first) to the current run, the history growing once; each
+        joins the timeline when its weights came."""
         if self.run_id is None or not reports:
             return
         self.history.extend(self.run_id, reports)

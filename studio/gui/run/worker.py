@@ -22,17 +22,17 @@ from __future__ import annotations
 import threading
 import time
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from studio.core import OptimizerSpec, RunSpec, Session, Snapshot
 from studio.gui.run.probes import Probe, run_probes
-from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, WEIGHTS_INTERVAL_S, Outbox
+from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, Outbox
+from studio.gui.threads import WorkerBase
 
-# The weights constants live with the outbox that applies them; re-exported for importers.
-__all__ = ["WEIGHTS_EVERY_EPOCH_PARAMS", "WEIGHTS_INTERVAL_S", "TrainingWorker"]
+__all__ = ["TrainingWorker"]
 
 
-class TrainingWorker(QObject):
+class TrainingWorker(WorkerBase):
     """Trains one :class:`RunSpec`, emitting one frozen ``EpochReport`` per epoch.
 
     Parameters
@@ -73,6 +73,8 @@ class TrainingWorker(QObject):
         The ``(grid_size, grid_size)`` read-only grid of the model as it paused or stopped,
         when the last report came without one (only with ``grid_interval_s``): P(class 1)
         for two classes, else the ``(class_grid, confidence_grid)`` pair.
+    weights_ready(object)
+        Frozen weights (name -> read-only array) of the model as it paused or ended.
     forked(int, RunSpec)
         A :meth:`fork` took effect after this epoch; the run goes on with this spec.
     failed(str)
@@ -108,7 +110,6 @@ class TrainingWorker(QObject):
         self.snapshot: Snapshot | None = None  # where the run ended, for Continue
         self._grid_missing = False  # the last report came without a grid
         self._last_report = None
-        self._stop = threading.Event()  # also handed to the session: checked per batch/chunk
         self._cond = threading.Condition()
         self._running = not start_paused
         self._pending_steps = 0
@@ -138,8 +139,8 @@ class TrainingWorker(QObject):
 
     def stop(self) -> None:
         """Ask the run to end; the session returns before its next batch or evaluation chunk."""
-        self._stop.set()
-        with self._cond:
+        super().stop()  # the stop event, handed to the session
+        with self._cond:  # and wake a paused or paced wait
             self._cond.notify_all()
 
     def set_pace(self, pace: float | None) -> None:
@@ -153,11 +154,6 @@ class TrainingWorker(QObject):
         with self._cond:
             self._fork = optimizer
 
-    @property
-    def is_stopping(self) -> bool:
-        """Whether :meth:`stop` was called."""
-        return self._stop.is_set()
-
     # -- runs in the worker thread --------------------------------------------------------
     def _may_pull(self) -> bool:
         """Block until the next pull is allowed (paused, or the pace's wait); False if stopped.
@@ -168,7 +164,7 @@ class TrainingWorker(QObject):
         flushed = caught_up = False
         while True:
             with self._cond:
-                if self._stop.is_set():
+                if self.stop_event.is_set():
                     return False
                 paused = not (self._running or self._pending_steps)
                 if not paused:
@@ -224,7 +220,7 @@ class TrainingWorker(QObject):
     def _reports(self, until: int):
         # At a set pace every epoch is drawn, so every report carries its grid.
         interval = self._grid_interval_s if self._pace is None else None
-        return self.session.run(until, stop=self._stop, grid_size=self._grid_size,
+        return self.session.run(until, stop=self.stop_event, grid_size=self._grid_size,
                                 grid_interval_s=interval), self._pace is None
 
     def _apply_fork(self) -> bool:
@@ -266,7 +262,7 @@ class TrainingWorker(QObject):
                     break
                 self._grid_missing = report.class_grid is None  # with every grid, any k
             self._outbox.flush()
-            if self._stop.is_set():
+            if self.stop_event.is_set():
                 # At most one epoch past the last report: the session stops between batches.
                 self._catch_up_grid()
             self._send_weights()
