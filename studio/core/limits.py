@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+import minidl.data
+
 from .jsontext import BigInt, clip, describe, number_text
 
 __all__ = ["ACTIVATIONS", "CUSTOM_DATA", "DATASETS", "DEVICES", "DTYPES", "FEATURES", "INITS",
@@ -24,14 +26,15 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "identity")
 INITS = ("xavier_uniform", "xavier_normal", "torch_default")
 LOSSES = ("cross_entropy", "mse")
 OPTIMIZERS = ("sgd", "adam")
-DATASETS = ("disk", "xor", "gaussians", "spiral")
+#: The generated sets: whatever minidl can generate, named as it names them.
+DATASETS = tuple(minidl.data.DATASETS)
 #: ``data.name`` of drawn or imported points, stored inline in ``data.points``. Not one of the
 #: generator choices of ``data.name``: it is set by importing or drawing, never picked.
 CUSTOM_DATA = "custom"
 #: The generated sets that can have more than two classes (disk and xor are two-class).
-MULTICLASS_DATASETS = ("gaussians", "spiral")
+MULTICLASS_DATASETS = minidl.data.MULTICLASS
 #: Most classes of any data set.
-MAX_CLASSES = 8
+MAX_CLASSES = minidl.data.MAX_CLASSES
 #: Most inline points of a custom data set (a spec file stays a few MB).
 MAX_POINTS = 100_000
 #: Input features computed from a point (x, y), as in TensorFlow Playground (see
