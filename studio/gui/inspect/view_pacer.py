@@ -3,14 +3,16 @@
 A view's redraw runs on the GUI thread and holds the GIL, so every millisecond of it is taken
 from the training thread. A fixed redraw rate cannot bound that (the cost depends on the
 window size and the number of units), so the gate measures what redraws cost and spaces them
-so that one view's drawing stays within ``budget`` of wall time (the run tab's frame pacer
-follows the same rule; inspect/ may not import run/, hence this small twin).
+so that one view's drawing stays within ``budget`` of wall time: the rule of
+:class:`~studio.gui.pacing.CostEstimate`, which the run tab's frames follow too.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+
+from studio.gui.pacing import CostEstimate
 
 __all__ = ["CostGate"]
 
@@ -29,8 +31,7 @@ class CostGate:
 
     Notes
     -----
-    The cost estimate rises at once and decays by halves, so one cheap redraw does not bring
-    back a rate the expensive ones could not afford.
+    The cost estimate rises at once and decays by halves (:class:`CostEstimate`).
     """
 
     def __init__(self, budget: float = 0.05, max_wait_s: float = 2.0,
@@ -39,7 +40,7 @@ class CostGate:
             raise ValueError(f"budget must be in (0, 1], got {budget}")
         self.budget = budget
         self.max_wait_s = max_wait_s
-        self.cost_s = 0.0
+        self.estimate = CostEstimate()
         self._clock = clock
         self._last_end: float | None = None
 
@@ -47,13 +48,17 @@ class CostGate:
         """Seconds until the next redraw is within the budget (0: draw now)."""
         if self._last_end is None:
             return 0.0
-        spacing = min(self.cost_s / self.budget, self.max_wait_s)
+        spacing = self.estimate.spacing_s(self.budget, self.max_wait_s)
         return max(0.0, self._last_end + spacing - self._clock())
+
+    @property
+    def cost_s(self) -> float:
+        """The estimated cost of one redraw, in seconds."""
+        return self.estimate.cost_s
 
     def record(self, seconds: float) -> None:
         """Note that a redraw just ended, after ``seconds`` of work."""
-        seconds = max(0.0, seconds)
-        self.cost_s = seconds if seconds >= self.cost_s else 0.5 * (self.cost_s + seconds)
+        self.estimate.update(seconds)
         self._last_end = self._clock()
 
     def run(self, redraw: Callable[[], None]) -> None:
@@ -66,4 +71,5 @@ class CostGate:
 
     def reset(self) -> None:
         """Forget the measurements (a new run, a resized view)."""
-        self.cost_s, self._last_end = 0.0, None
+        self.estimate.reset()
+        self._last_end = None

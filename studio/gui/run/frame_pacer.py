@@ -19,6 +19,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from studio.gui.pacing import CostEstimate
+
 __all__ = ["FrameClock", "FramePacer"]
 
 
@@ -42,8 +44,8 @@ class FramePacer:
     Call :meth:`record` with the seconds of every piece of drawing work (the frame handler,
     the paint events it triggers), and :meth:`next_interval_ms` once per frame tick. The costs
     recorded between two ticks are one frame's; ticks with nothing recorded (no new data) keep
-    the estimate. The estimate rises at once and decays by halves, so one cheap frame does not
-    bring back a rate that the expensive ones could not afford.
+    the estimate (a :class:`~studio.gui.pacing.CostEstimate`: the rule the Look-inside views
+    follow too).
     """
 
     def __init__(self, base_interval_ms: int = 33, budget: float = 0.05,
@@ -57,9 +59,13 @@ class FramePacer:
         self.base_interval_ms = base_interval_ms
         self.budget = budget
         self.max_interval_ms = max_interval_ms
-        self.initial_cost_s = initial_cost_s
-        self.cost_s = initial_cost_s  # the estimated cost of one frame
+        self.estimate = CostEstimate(initial_cost_s)  # of one frame
         self._pending_s = 0.0  # recorded since the last tick
+
+    @property
+    def cost_s(self) -> float:
+        """The estimated cost of one frame, in seconds."""
+        return self.estimate.cost_s
 
     def record(self, seconds: float) -> None:
         """Add ``seconds`` of drawing work to the frame in progress."""
@@ -67,7 +73,8 @@ class FramePacer:
 
     def reset(self) -> None:
         """Forget the measurements (e.g. when a new run starts in a resized window)."""
-        self.cost_s, self._pending_s = self.initial_cost_s, 0.0
+        self.estimate.reset()
+        self._pending_s = 0.0
 
     def next_interval_ms(self, *, busy: bool) -> int:
         """Close the frame in progress and return how long to wait before the next one.
@@ -86,11 +93,11 @@ class FramePacer:
         """
         cost, self._pending_s = self._pending_s, 0.0
         if cost > 0.0:
-            self.cost_s = cost if cost >= self.cost_s else 0.5 * (self.cost_s + cost)
+            self.estimate.update(cost)
         if not busy:
             return self.base_interval_ms
-        wanted = round(1000.0 * self.cost_s / self.budget)
-        return int(min(self.max_interval_ms, max(self.base_interval_ms, wanted)))
+        wanted = round(1000.0 * self.estimate.spacing_s(self.budget, self.max_interval_ms / 1000))
+        return max(self.base_interval_ms, wanted)
 
 
 #: Passes of posted layout requests a paint settles first: a child's new size hint reaches
