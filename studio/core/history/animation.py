@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from minidl.data import DISK_RADIUS
+from studio.core.evaluation import GRID_SIZE
 from studio.core.io import atomic_write_bytes
 from studio.core.palette import region_rgb
 
@@ -185,7 +186,7 @@ def write_animation(path: str | os.PathLike, frames: Sequence[AnimationFrame],
 
 
 def timeline_frames(timeline: Timeline, viewer: SnapshotViewer,
-                    grid_size: int = 64) -> list[AnimationFrame]:
+                    grid_size: int = GRID_SIZE) -> list[AnimationFrame]:
     """One frame per kept snapshot of ``timeline`` (grids replayed with ``viewer``)."""
     return [AnimationFrame(e.epoch, viewer.predict_grid(e.weights, grid_size),
                            e.report.test_acc)

@@ -15,6 +15,8 @@ import torch
 
 import minidl
 
+from ..evaluation import inference
+
 __all__ = ["PERCENTILES", "HealthSample", "HealthTracker", "LayerHealth", "health_probe",
            "unit_health"]
 
@@ -132,19 +134,14 @@ class HealthTracker:
         self._session_id, self._epoch = id(session), epoch
         modules = list(session.model)
         x = session.data.x_train[:self.max_points]
-        was_training = session.model.training
-        session.model.eval()
         pairs = []  # (linear, following activation or None, its output on x)
-        try:
-            with torch.no_grad():
-                for module in modules:
-                    x = module(x)
-                    if isinstance(module, minidl.Linear):
-                        pairs.append([module, None, None])
-                    elif pairs and pairs[-1][1] is None:
-                        pairs[-1][1], pairs[-1][2] = module, x
-        finally:
-            session.model.train(was_training)
+        with inference(session.model):
+            for module in modules:
+                x = module(x)
+                if isinstance(module, minidl.Linear):
+                    pairs.append([module, None, None])
+                elif pairs and pairs[-1][1] is None:
+                    pairs[-1][1], pairs[-1][2] = module, x
         current = []
         layers = []
         for k, (linear, act, out) in enumerate(pairs):

@@ -14,6 +14,7 @@ import torch
 
 import minidl
 
+from ..evaluation import inference
 from ..snapshot import frozen_array
 
 __all__ = ["LayerMaps", "NeuronMaps", "edge_weights", "layer_names", "neuron_maps"]
@@ -114,26 +115,21 @@ def neuron_maps(session, size: int = 32, max_units: int = 16) -> NeuronMaps:
     model = session.model
     modules = list(model)
     x = session.data.grid_inputs(size)
-    was_training = model.training
-    model.eval()  # no backward caches for a pass nobody differentiates
-    try:
-        with torch.no_grad():
-            outputs = [x]
-            kinds = ["input"]
-            linears: list[minidl.Linear] = []
-            for i, module in enumerate(modules):
-                x = module(x)
-                if isinstance(module, minidl.Linear):
-                    linears.append(module)
-                    nxt = modules[i + 1] if i + 1 < len(modules) else None
-                    if nxt is None or isinstance(nxt, minidl.Linear):
-                        outputs.append(x)  # the output layer, or a hidden layer without one
-                        kinds.append("scores" if nxt is None else "identity")
-                else:
-                    outputs.append(x)
-                    kinds.append(_KINDS.get(type(module), type(module).__name__.lower()))
-    finally:
-        model.train(was_training)
+    with inference(model):  # no backward caches for a pass nobody differentiates
+        outputs = [x]
+        kinds = ["input"]
+        linears: list[minidl.Linear] = []
+        for i, module in enumerate(modules):
+            x = module(x)
+            if isinstance(module, minidl.Linear):
+                linears.append(module)
+                nxt = modules[i + 1] if i + 1 < len(modules) else None
+                if nxt is None or isinstance(nxt, minidl.Linear):
+                    outputs.append(x)  # the output layer, or a hidden layer without one
+                    kinds.append("scores" if nxt is None else "identity")
+            else:
+                outputs.append(x)
+                kinds.append(_KINDS.get(type(module), type(module).__name__.lower()))
     names = layer_names(len(outputs))
     layers = []
     for k, (out, kind) in enumerate(zip(outputs, kinds, strict=True)):

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from studio.core import EpochReport, RunSpec, Session, Snapshot
+from studio.core.evaluation import GRID_SIZE
 from studio.core.history import SessionDocument
 from studio.gui.run.probes import Probe
 from studio.gui.run.run_lifecycle import RunLifecycle
@@ -84,7 +85,7 @@ class RunController(RunLifecycle, QObject):
     pace_changed = Signal(object)
     history_changed = Signal()
 
-    def __init__(self, model: SpecModel, *, grid_size: int = 64,
+    def __init__(self, model: SpecModel, *, grid_size: int = GRID_SIZE,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
 
 from studio.core import RunSpec
+from studio.core.evaluation import GRID_SIZE
 from studio.core.history import SnapshotViewer
 
 __all__ = ["TimelineBar", "TimelineSelection"]
@@ -39,7 +40,8 @@ class TimelineSelection(QObject):
     state_changed = Signal(object)
     changed = Signal()
 
-    def __init__(self, controller, grid_size: int = 64, parent: QObject | None = None) -> None:
+    def __init__(self, controller, grid_size: int = GRID_SIZE,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._controller = controller
         self._grid_size = grid_size

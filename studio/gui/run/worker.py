@@ -25,6 +25,7 @@ import time
 from PySide6.QtCore import Signal, Slot
 
 from studio.core import OptimizerSpec, RunSpec, Session, Snapshot
+from studio.core.evaluation import GRID_SIZE
 from studio.gui.run.probes import Probe, run_probes
 from studio.gui.run.worker_outbox import WEIGHTS_EVERY_EPOCH_PARAMS, Outbox
 from studio.gui.threads import WorkerBase
@@ -94,7 +95,7 @@ class TrainingWorker(WorkerBase):
     failed = Signal(str)
     finished = Signal()
 
-    def __init__(self, spec: RunSpec, *, grid_size: int = 64, start_paused: bool = False,
+    def __init__(self, spec: RunSpec, *, grid_size: int = GRID_SIZE, start_paused: bool = False,
                  grid_interval_s: float | None = None,
                  batch_interval_s: float | None = None, snapshot: Snapshot | None = None,
                  until: int | None = None, pace: float | None = None,
